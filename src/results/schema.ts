@@ -1,0 +1,131 @@
+// The results contract of DESIGN.md. Users and checks read these files: bump SCHEMA_VERSION
+// whenever a field changes meaning.
+export const SCHEMA_VERSION = 1;
+
+export interface Env {
+  node: string;
+  v8: string;
+  os: string;
+  cpuModel: string;
+  cores: number;
+  memoryBytes: number;
+  gitCommit: string | null;
+}
+
+export interface LatencySummaryMs {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
+
+export interface Phase {
+  durationMs: number;
+  requests: number;
+  errors: number;
+  timeouts: number;
+  rps: number;
+  latencyMs: LatencySummaryMs;
+  /** Longest time in the phase during which no light request completed. */
+  maxStallMs: number;
+  /** Share of requests slower than 100 ms, 0..1. */
+  slowShare: number;
+  requestsByPid: Record<string, number>;
+}
+
+export interface ImportRecord {
+  /** Start, relative to the start of the underLoad phase. */
+  startedAtMs: number;
+  durationMs: number;
+  bytesToWorker: number;
+  bytesFromWorker: number;
+  ok: boolean;
+  error?: string;
+  /** Pid that did the work (cluster worker, child), when known. */
+  workerPid?: number;
+  /** Longest event-loop block of the HTTP process while this import's transfer ran, when measured. */
+  transferBlockMs?: number;
+}
+
+export interface EventLoopSummary {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export interface TimelinePoint {
+  /** Send time relative to the start of the underLoad phase. */
+  tMs: number;
+  latencyMs: number;
+  pid: number | null;
+}
+
+interface ScenarioResultBase {
+  schemaVersion: number;
+  kind: 'scenario';
+  scenario: string;
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  env: Env;
+  config: Record<string, unknown>;
+}
+
+export interface CompletedScenarioResult extends ScenarioResultBase {
+  state: 'completed';
+  phases: { baseline: Phase; underLoad: Phase };
+  imports: ImportRecord[];
+  eventLoop: Record<string, EventLoopSummary>;
+  timeline: TimelinePoint[];
+  /** Things that happened to the processes during the run (worker died and was replaced, ...). */
+  events?: string[];
+}
+
+export interface ErroredScenarioResult extends ScenarioResultBase {
+  state: 'errored';
+  error: string;
+  phases?: Partial<{ baseline: Phase; underLoad: Phase }>;
+  imports?: ImportRecord[];
+  eventLoop?: Record<string, EventLoopSummary>;
+  timeline?: TimelinePoint[];
+  events?: string[];
+}
+
+export type ScenarioResult = CompletedScenarioResult | ErroredScenarioResult;
+
+export type SweepState = 'ok' | 'corrupted' | 'error' | 'timeout' | 'crashed' | 'out-of-memory' | 'skipped';
+export type FailureState = Exclude<SweepState, 'ok' | 'skipped'>;
+
+export interface SweepPoint {
+  sizeBytes: number;
+  state: SweepState;
+  error?: string;
+  /** Over the successful repeats; null when none succeeded. */
+  roundTripMs: { median: number; min: number; max: number } | null;
+  mbPerS: number | null;
+  senderMaxBlockMs: number | null;
+  peakRssBytes: { sender: number; receiver: number | null } | null;
+}
+
+export interface SweepTransportResult {
+  transport: string;
+  points: SweepPoint[];
+  failurePoint: { sizeBytes: number; state: FailureState; error?: string } | null;
+}
+
+export interface SweepResult {
+  schemaVersion: number;
+  kind: 'sweep';
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  state: 'completed' | 'errored';
+  error?: string;
+  env: Env;
+  config: Record<string, unknown>;
+  transports: SweepTransportResult[];
+}
+
+export type AnyResult = ScenarioResult | SweepResult;

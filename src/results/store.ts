@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { SCHEMA_VERSION, type AnyResult } from './schema.js';
+
+/** Sortable, filesystem-safe run id: UTC time plus a short random suffix. */
+export function newRunId(now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/** Write JSON atomically: a reader sees the old file or the whole new one, never half of it. */
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
+    await rename(temp, file);
+  } catch (error: unknown) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+export function resultPath(outDir: string, runId: string, name: string): string {
+  return path.join(outDir, runId, `${name}.json`);
+}
+
+export class ResultFileError extends Error {}
+
+/** Read a results file and check the fields every reader relies on. */
+export async function readResult(file: string): Promise<AnyResult> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error: unknown) {
+    throw new ResultFileError(`${file}: not readable JSON (${(error as Error).message})`);
+  }
+  return validateResult(parsed, file);
+}
+
+export function validateResult(value: unknown, label = 'result'): AnyResult {
+  const fail = (why: string): never => {
+    throw new ResultFileError(`${label}: ${why}`);
+  };
+  if (typeof value !== 'object' || value === null) fail('not an object');
+  const v = value as Record<string, unknown>;
+  if (v.schemaVersion !== SCHEMA_VERSION) fail(`schemaVersion ${String(v.schemaVersion)}, expected ${SCHEMA_VERSION}`);
+  if (typeof v.runId !== 'string') fail('runId missing');
+  if (typeof v.env !== 'object' || v.env === null) fail('env missing');
+  if (v.kind === 'scenario') {
+    if (typeof v.scenario !== 'string') fail('scenario missing');
+    if (v.state === 'completed') {
+      const phases = v.phases as Record<string, unknown> | undefined;
+      if (!phases || typeof phases.baseline !== 'object' || typeof phases.underLoad !== 'object') fail('phases missing');
+      if (!Array.isArray(v.imports)) fail('imports missing');
+      if (!Array.isArray(v.timeline)) fail('timeline missing');
+      if (typeof v.eventLoop !== 'object' || v.eventLoop === null) fail('eventLoop missing');
+    } else if (v.state === 'errored') {
+      if (typeof v.error !== 'string') fail('errored result without error');
+    } else fail(`state ${String(v.state)}`);
+  } else if (v.kind === 'sweep') {
+    if (!Array.isArray(v.transports)) fail('transports missing');
+  } else fail(`kind ${String(v.kind)}`);
+  return value as AnyResult;
+}
+
+/** Run directories under outDir, oldest first (run ids sort by time). */
+export async function listRunIds(outDir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(outDir, { withFileTypes: true });
+    return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,80 @@
+import type { DiffResult, Station } from '../workload/types.js';
+
+// One interface for every way of moving an import to a child and its result back.
+
+export type TransportId =
+  | 'fork-json'
+  | 'fork-advanced'
+  | 'node-ipc'
+  | 'naive-socket'
+  | 'buffer-zlib'
+  | 'chunked'
+  | 'worker-transfer'
+  | 'raw-socket';
+
+/** What crosses the transport: raw bytes, or structured data serialized the transport's own way. */
+export type Payload =
+  | { kind: 'bytes'; bytes: Buffer }
+  | { kind: 'records'; records: Station[] }
+  | { kind: 'diff'; diff: DiffResult };
+
+/** What the peer does with a request payload. */
+export type Job =
+  /** Send the payload back unchanged (the sweep). */
+  | { kind: 'echo' }
+  /**
+   * Diff the payload (kind 'records', the incoming data set) against the baseline ("database"),
+   * which the peer regenerates deterministically from records+seed, as the talk's child read the
+   * database itself. Replies with kind 'diff'.
+   */
+  | { kind: 'diff'; baselineRecords: number; baselineSeed: number; workPerRecord: number };
+
+export interface PeerOptions {
+  /** Bounds every exchange (and start-up). */
+  timeoutMs: number;
+  /** Run the child with --max-old-space-size, to reproduce a small server. */
+  childHeapMb?: number;
+  /** chunked: the largest announced size accepted; bigger is refused before allocating. */
+  maxMessageBytes?: number;
+}
+
+export interface ExchangeResult {
+  reply: Payload;
+  /** Bytes that crossed the wire (or channel) towards the peer and back, as this transport encodes them. */
+  bytesToPeer: number;
+  bytesFromPeer: number;
+  roundTripMs: number;
+}
+
+export interface TransportPeer {
+  /** Pid of the child process (worker-transfer: this process's pid). */
+  readonly pid: number;
+  exchange(job: Job, payload: Payload): Promise<ExchangeResult>;
+  /** Peak RSS the peer reported for itself so far, in bytes, when it can tell. */
+  peerPeakRssBytes?(): Promise<number | null>;
+  /** Ends the peer and removes every socket file and temp dir. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface Transport {
+  id: TransportId;
+  title: string;
+  /** Which iteration of the talk this recreates, or null when it is not from the talk. */
+  talkIteration: number | null;
+  start(options: PeerOptions): Promise<TransportPeer>;
+}
+
+export type TransportErrorKind = 'timeout' | 'crashed' | 'out-of-memory' | 'error' | 'refused' | 'corrupted';
+
+/** Every transport failure carries a kind, so the sweep can classify it without parsing messages. */
+export class TransportError extends Error {
+  constructor(
+    readonly kind: TransportErrorKind,
+    message: string,
+    readonly exitCode: number | null = null,
+    readonly signal: NodeJS.Signals | null = null,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
