@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// The command line. The only place that sets exit codes: 0 done, 2 bad input (one line naming the
+// option), 1 anything else that failed.
+import yargs, { type CommandModule } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { UsageError } from './commands/usage.js';
+
+// Each command lives in src/commands/<name>.ts; register it here with one line.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const commands: CommandModule<any, any>[] = [];
+
+function exitWith(code: number, message: string): never {
+  process.stderr.write(`${message.split('\n')[0]}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const cli = yargs(hideBin(process.argv))
+    .scriptName('ipc-lab')
+    .strict()
+    .demandCommand(1, 'name a command: scenario, sweep, report or bench')
+    .help()
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .fail((message: string | undefined, error: Error | undefined) => {
+      if (error && !(error instanceof UsageError)) throw error;
+      exitWith(2, `ipc-lab: ${error?.message ?? message ?? 'bad arguments'} (see --help)`);
+    });
+  for (const command of commands) cli.command(command);
+  try {
+    await cli.parseAsync();
+  } catch (error: unknown) {
+    if (error instanceof UsageError) exitWith(2, `ipc-lab: ${error.message}`);
+    exitWith(1, `ipc-lab: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+await main();
