@@ -1,0 +1,122 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { compiledEntry } from '../paths.js';
+import { registerCleanup } from './cleanup.js';
+import { TransportError, type TransportId } from './types.js';
+
+const STDERR_TAIL_CHARS = 4096;
+const OOM_PATTERN = /JavaScript heap out of memory|Reached heap limit/;
+
+export interface ForkPeerOptions {
+  transportId: TransportId;
+  args: string[];
+  childHeapMb?: number;
+  serialization?: 'json' | 'advanced';
+}
+
+/**
+ * Owns one forked peer: classifies how it ended (exit code, signal, out of memory from its stderr),
+ * rejects every guarded exchange at once when it ends, and kills it on timeout or close.
+ */
+export class ChildOwner {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  private stderrTail = '';
+  private endError: TransportError | null = null;
+  private readonly pending = new Set<(error: TransportError) => void>();
+  private readonly closed: Promise<void>;
+  private readonly unregister: () => void;
+
+  constructor(options: ForkPeerOptions) {
+    const heapArgs = options.childHeapMb === undefined ? [] : [`--max-old-space-size=${options.childHeapMb}`];
+    this.child = fork(compiledEntry('transports/peer-child.js'), [options.transportId, ...options.args], {
+      // Explicit execArgv: never inherit the parent's loader flags (vitest), the peer runs plain node.
+      execArgv: heapArgs,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: options.serialization ?? 'json',
+    });
+    if (this.child.pid === undefined) throw new TransportError('error', `could not fork the ${options.transportId} peer`);
+    this.pid = this.child.pid;
+    this.child.stderr?.setEncoding('utf8');
+    this.child.stderr?.on('data', (text: string) => {
+      this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL_CHARS);
+    });
+    this.unregister = registerCleanup(() => this.child.kill('SIGKILL'));
+    this.closed = new Promise((resolve) => {
+      // 'close' (not 'exit') so stderr is fully read before the end is classified.
+      this.child.once('close', (code, signal) => {
+        this.unregister();
+        this.fail(this.classifyEnd(code, signal));
+        resolve();
+      });
+    });
+    this.child.on('error', (error) => this.fail(new TransportError('error', `peer ${this.pid}: ${error.message}`)));
+  }
+
+  private classifyEnd(code: number | null, signal: NodeJS.Signals | null): TransportError {
+    if (OOM_PATTERN.test(this.stderrTail)) {
+      return new TransportError('out-of-memory', `peer ${this.pid} ran out of memory: ${this.lastStderrLine()}`, code, signal);
+    }
+    const how = signal !== null ? `was killed by signal ${signal}` : `exited with code ${code}`;
+    const tail = this.lastStderrLine();
+    return new TransportError('crashed', `peer ${this.pid} ${how}${tail ? `: ${tail}` : ''}`, code, signal);
+  }
+
+  private lastStderrLine(): string {
+    const lines = this.stderrTail.trim().split('\n');
+    return (lines.find((line) => OOM_PATTERN.test(line)) ?? lines[lines.length - 1] ?? '').trim().slice(0, 300);
+  }
+
+  /** The first end (crash, kill, close) wins; every pending exchange rejects with it at once. */
+  fail(error: TransportError): void {
+    if (this.endError === null) this.endError = error;
+    for (const reject of [...this.pending]) reject(this.endError);
+    this.pending.clear();
+  }
+
+  /** Why the peer is no longer usable, or null while it is alive. */
+  get ended(): TransportError | null {
+    return this.endError;
+  }
+
+  /**
+   * Races `work` against the peer's end and a timeout; on timeout the peer is killed (a peer stuck
+   * in the middle of a message cannot be trusted with the next one).
+   */
+  guard<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+    work.catch(() => undefined); // its rejection is reported through the race below, or irrelevant
+    if (this.endError !== null) return Promise.reject(this.endError);
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        done();
+        reject(new TransportError('timeout', `${what}: no answer within ${timeoutMs} ms`));
+        this.child.kill('SIGKILL');
+      }, timeoutMs);
+      const onEnd = (error: TransportError): void => {
+        done();
+        reject(error);
+      };
+      const done = (): void => {
+        clearTimeout(timer);
+        this.pending.delete(onEnd);
+      };
+      this.pending.add(onEnd);
+      work.then(
+        (value) => {
+          done();
+          resolve(value);
+        },
+        (error: unknown) => {
+          done();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** Kills the peer (if still running) and waits until it has exited. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.endError === null) this.fail(new TransportError('error', `peer ${this.pid} was closed`));
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.closed;
+  }
+}
