@@ -3,11 +3,13 @@
 // option), 1 anything else that failed.
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { UsageError } from './commands/usage.js';
+import { scenarioCommand } from './commands/scenario.js';
+import { InterruptedError, UsageError } from './commands/usage.js';
+import { constants } from 'node:os';
 
 // Each command lives in src/commands/<name>.ts; register it here with one line.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const commands: CommandModule<any, any>[] = [];
+const commands: CommandModule<any, any>[] = [scenarioCommand];
 
 function exitWith(code: number, message: string): never {
   process.stderr.write(`${message.split('\n')[0]}\n`);
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
     await cli.parseAsync();
   } catch (error: unknown) {
     if (error instanceof UsageError) exitWith(2, `ipc-lab: ${error.message}`);
+    if (error instanceof InterruptedError) exitWith(128 + (constants.signals[error.signal] ?? 0), `ipc-lab: ${error.message}`);
     exitWith(1, `ipc-lab: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -59,3 +59,11 @@ export function parseChoiceList<T extends string>(option: string, raw: unknown, 
   }
   return parts as T[];
 }
+
+/** The run was stopped by a signal: cli.ts exits with 128 + the signal's number, after cleanup. */
+export class InterruptedError extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`);
+    this.name = 'InterruptedError';
+  }
+}

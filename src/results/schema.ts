@@ -81,6 +81,19 @@ export interface CompletedScenarioResult extends ScenarioResultBase {
   timeline: TimelinePoint[];
   /** Things that happened to the processes during the run (worker died and was replaced, ...). */
   events?: string[];
+  /** Light requests sent while an import ran, and how many of them a busy process had to serve. */
+  busyWorker?: BusyWorkerStats;
+}
+
+export interface BusyWorkerStats {
+  /** Light requests sent while at least one import was running. */
+  requestsDuringImports: number;
+  /** Of those, served by the very process that was running an import at the time. */
+  servedByBusyProcess: number;
+  /** Median latency of the requests served by the busy process, ms (null when there were none). */
+  busyP50Ms: number | null;
+  /** Median latency of the other requests sent during imports, ms (null when there were none). */
+  otherP50Ms: number | null;
 }
 
 export interface ErroredScenarioResult extends ScenarioResultBase {

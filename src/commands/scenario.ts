@@ -1,0 +1,134 @@
+import os from 'node:os';
+import type { CommandModule } from 'yargs';
+import { findScenario, scenarioIds, scenarios } from '../../scenarios/index.js';
+import { resultPath, newRunId, writeJsonAtomic } from '../results/store.js';
+import { renderScenarioSummary } from '../scenario/summary.js';
+import { runScenario, type ScenarioRunConfig } from '../scenario/run.js';
+import { DEFAULT_CHANGE_SHARE, DEFAULT_RECORDS, DEFAULT_WORK_PER_RECORD } from '../workload/index.js';
+import { MAX_IMPORT_RECORDS, MAX_WORK_PER_RECORD } from '../server/params.js';
+import { assertPortFree } from './port.js';
+import { abortOnSignals } from './signals.js';
+import { InterruptedError, parseNumber, UsageError } from './usage.js';
+
+interface ScenarioArgs {
+  id?: string;
+  list?: boolean;
+  duration: string;
+  warmup: string;
+  rate: string;
+  connections?: string;
+  records: string;
+  imports: string;
+  changes: string;
+  work: string;
+  workers?: string;
+  reconnect: boolean;
+  pool: boolean;
+  host: string;
+  port: string;
+  'import-timeout': string;
+  'child-heap-mb'?: string;
+  json: boolean;
+  out: string;
+  'run-id'?: string;
+}
+
+/** Enough connections that a stall of this long still shows as latency, not as requests not sent. */
+const STALL_COVERED_S = 5;
+
+export function resolveScenarioConfig(args: ScenarioArgs): ScenarioRunConfig {
+  const rate = parseNumber('rate', args.rate, { min: 1, max: 10_000 });
+  return {
+    durationS: parseNumber('duration', args.duration, { min: 1, max: 3600 }),
+    warmupS: parseNumber('warmup', args.warmup, { min: 0, max: 600 }),
+    rate,
+    connections:
+      args.connections === undefined
+        ? Math.min(1000, Math.max(10, Math.ceil(rate * STALL_COVERED_S)))
+        : parseNumber('connections', args.connections, { min: 1, max: 10_000, integer: true }),
+    records: parseNumber('records', args.records, { min: 1, max: MAX_IMPORT_RECORDS, integer: true }),
+    imports: parseNumber('imports', args.imports, { min: 0, max: 1000, integer: true }),
+    changes: parseNumber('changes', args.changes, { min: 0, max: 1 }),
+    workPerRecord: parseNumber('work', args.work, { min: 0, max: MAX_WORK_PER_RECORD, integer: true }),
+    workers:
+      args.workers === undefined
+        ? Math.max(2, os.availableParallelism())
+        : parseNumber('workers', args.workers, { min: 1, max: 64, integer: true }),
+    reconnect: args.reconnect,
+    pool: args.pool,
+    host: args.host,
+    port: parseNumber('port', args.port, { min: 0, max: 65_535, integer: true }),
+    importTimeoutS: parseNumber('import-timeout', args['import-timeout'], { min: 1, max: 86_400 }),
+    childHeapMb:
+      args['child-heap-mb'] === undefined
+        ? null
+        : parseNumber('child-heap-mb', args['child-heap-mb'], { min: 16, max: 65_536, integer: true }),
+  };
+}
+
+export function listScenarios(): string {
+  const width = Math.max(...scenarios.map((s) => s.id.length));
+  return `${scenarios.map((s) => `${s.id.padEnd(width)}  ${s.talkIteration}. ${s.title}`).join('\n')}\n`;
+}
+
+export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
+  command: 'scenario [id]',
+  describe: 'run one iteration of the talk under light load plus imports, and write results/<run-id>/<id>.json',
+  builder: (y) =>
+    y
+      .positional('id', { type: 'string', describe: `scenario id: ${scenarioIds().join(', ')}` })
+      .option('list', { type: 'boolean', describe: 'list the scenarios with one-line titles' })
+      .option('duration', { type: 'string', default: '15', describe: 'seconds of each measured phase (baseline, under load)' })
+      .option('warmup', { type: 'string', default: '2', describe: 'seconds of warm-up traffic, not recorded' })
+      .option('rate', { type: 'string', default: '50', describe: 'light requests per second (fixed rate)' })
+      .option('connections', { type: 'string', describe: `keep-alive connections [default: rate x ${STALL_COVERED_S}, at least 10]` })
+      .option('records', { type: 'string', default: String(DEFAULT_RECORDS), describe: 'stations in the data set and in each import' })
+      .option('imports', { type: 'string', default: '2', describe: 'imports run one after another during the under-load phase' })
+      .option('changes', { type: 'string', default: String(DEFAULT_CHANGE_SHARE), describe: 'share of records an import adds, changes or deletes (0..1)' })
+      .option('work', { type: 'string', default: String(DEFAULT_WORK_PER_RECORD), describe: 'CPU work per record (the cost knob)' })
+      .option('workers', { type: 'string', describe: 'cluster: HTTP workers [default: cores, at least 2]' })
+      .option('reconnect', { type: 'boolean', default: false, describe: 'a new connection per light request (cluster: spreads requests, not connections)' })
+      .option('pool', { type: 'boolean', default: false, describe: 'IPC scenarios: keep one child alive across imports instead of forking per import' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'address the server binds' })
+      .option('port', { type: 'string', default: '0', describe: 'port the server binds (0: any free port)' })
+      .option('import-timeout', { type: 'string', default: '300', describe: 'seconds an import may take before it counts as failed' })
+      .option('child-heap-mb', { type: 'string', describe: 'IPC scenarios: run children with this heap limit (MB)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print only the result JSON on stdout' })
+      .option('out', { type: 'string', default: 'results', describe: 'directory for results/<run-id>/' })
+      .option('run-id', { type: 'string', hidden: true })
+      .example('$0 scenario cluster --duration 10', 'run the cluster iteration for 10 s per phase')
+      .example('$0 scenario --list', 'list the scenarios'),
+  handler: async (args) => {
+    if (args.list) {
+      process.stdout.write(listScenarios());
+      return;
+    }
+    if (args.id === undefined) throw new UsageError(`name a scenario: ${scenarioIds().join(', ')} (or --list)`);
+    const scenario = findScenario(args.id);
+    if (!scenario) throw new UsageError(`unknown scenario "${args.id}"; valid ids: ${scenarioIds().join(', ')}`);
+    const config = resolveScenarioConfig(args);
+    const runId = args['run-id'] ?? newRunId();
+    if (!/^[\w.-]+$/.test(runId)) throw new UsageError('--run-id accepts letters, digits, ".", "_" and "-"');
+    await assertPortFree(config.host, config.port);
+
+    const interactive = process.stderr.isTTY && !args.json;
+    const signals = abortOnSignals();
+    try {
+      const result = await runScenario(scenario, config, runId, {
+        progress: Boolean(process.stdout.isTTY) && !args.json,
+        log: (line) => {
+          if (interactive) process.stderr.write(`[${scenario.id}] ${line}\n`);
+        },
+        signal: signals.signal,
+      });
+      const file = resultPath(args.out, runId, scenario.id);
+      await writeJsonAtomic(file, result);
+      process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : renderScenarioSummary(result, file));
+      const interrupted = signals.received();
+      if (interrupted) throw new InterruptedError(interrupted);
+      if (result.state === 'errored') throw new Error(`scenario ${scenario.id} errored: ${result.error}`);
+    } finally {
+      signals.dispose();
+    }
+  },
+};

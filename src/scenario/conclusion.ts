@@ -1,0 +1,66 @@
+import { formatBytes, formatMs, formatPercent } from '../format/table.js';
+import type { CompletedScenarioResult } from '../results/schema.js';
+
+const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+
+/** What the numbers say, in sentences computed from the result alone. */
+export function scenarioConclusions(result: CompletedScenarioResult): string[] {
+  const { baseline, underLoad } = result.phases;
+  const lines: string[] = [];
+  lines.push(
+    `During imports ${formatPercent(underLoad.slowShare)} of light requests took over 100 ms ` +
+      `(baseline ${formatPercent(baseline.slowShare)}); p99 went from ${formatMs(baseline.latencyMs.p99)} ` +
+      `to ${formatMs(underLoad.latencyMs.p99)}.`,
+  );
+
+  const ok = result.imports.filter((imp) => imp.ok);
+  const failed = result.imports.filter((imp) => !imp.ok);
+  if (ok.length > 0) {
+    const longestImportMs = Math.max(...ok.map((imp) => imp.durationMs));
+    const ratio = underLoad.maxStallMs / longestImportMs;
+    const verdict =
+      ratio >= 0.5
+        ? 'the server froze for most of an import'
+        : ratio >= 0.1
+          ? 'the server stalled for part of an import'
+          : 'the server kept answering while importing';
+    lines.push(
+      `Longest stall: ${formatMs(underLoad.maxStallMs)} without a single light answer; the longest import took ` +
+        `${formatMs(longestImportMs)} (${formatPercent(ratio)} of it): ${verdict}.`,
+    );
+  } else {
+    lines.push(`Longest stall: ${formatMs(underLoad.maxStallMs)}; no import completed.`);
+  }
+  if (failed.length > 0) {
+    lines.push(`${failed.length} of ${result.imports.length} imports failed: ${failed[0]?.error ?? 'no message'}.`);
+  }
+
+  const byPid = Object.entries(underLoad.requestsByPid).sort((a, b) => b[1] - a[1]);
+  if (byPid.length > 1) {
+    const total = byPid.reduce((sum, [, n]) => sum + n, 0);
+    const spread = byPid.map(([pid, n]) => `pid ${pid} ${formatPercent(n / Math.max(1, total))}`).join(', ');
+    lines.push(`Light requests spread over ${byPid.length} serving processes: ${spread}.`);
+  }
+  const busy = result.busyWorker;
+  if (busy && busy.requestsDuringImports > 0 && byPid.length > 1) {
+    lines.push(
+      `${busy.servedByBusyProcess} of ${busy.requestsDuringImports} light requests sent during imports ` +
+        `(${formatPercent(busy.servedByBusyProcess / busy.requestsDuringImports)}) landed on the process busy importing` +
+        (busy.busyP50Ms !== null ? `; their median latency was ${formatMs(busy.busyP50Ms)}` : '') +
+        (busy.otherP50Ms !== null ? `, against ${formatMs(busy.otherP50Ms)} on the free ones` : '') +
+        '.',
+    );
+  }
+
+  const moved = ok.filter((imp) => imp.bytesToWorker + imp.bytesFromWorker > 0);
+  if (moved.length > 0) {
+    const blocks = moved.map((imp) => imp.transferBlockMs).filter((ms): ms is number => ms !== undefined);
+    lines.push(
+      `Each import moved ${formatBytes(mean(moved.map((imp) => imp.bytesToWorker)))} to the worker and ` +
+        `${formatBytes(mean(moved.map((imp) => imp.bytesFromWorker)))} back` +
+        (blocks.length > 0 ? `; the hand-off blocked the HTTP process for up to ${formatMs(Math.max(...blocks))}.` : '.'),
+    );
+  }
+  for (const event of result.events ?? []) lines.push(`Event: ${event}.`);
+  return lines;
+}

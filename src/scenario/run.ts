@@ -1,0 +1,157 @@
+import { runLightLoad, type PhaseRecording } from '../load/driver.js';
+import { downsampleTimeline, summarizePhase } from '../load/stats.js';
+import { captureEnv } from '../results/env.js';
+import { SCHEMA_VERSION, type ImportRecord, type Phase, type ScenarioResult } from '../results/schema.js';
+import { busyWorkerStats } from './busy.js';
+import type { ScenarioDefinition, ServeConfig } from './define.js';
+import { runImports } from './imports.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+
+/** Everything a scenario run needs, resolved and validated by the command. */
+export interface ScenarioRunConfig {
+  durationS: number;
+  warmupS: number;
+  rate: number;
+  connections: number;
+  records: number;
+  imports: number;
+  changes: number;
+  workPerRecord: number;
+  workers: number;
+  reconnect: boolean;
+  pool: boolean;
+  host: string;
+  port: number;
+  importTimeoutS: number;
+  childHeapMb: number | null;
+}
+
+export interface RunHooks {
+  /** Show autocannon's progress bar (a terminal). */
+  progress: boolean;
+  /** One line per step, for a terminal; a no-op when piped. */
+  log: (line: string) => void;
+  signal: AbortSignal;
+}
+
+const TIMELINE_POINTS = 1500;
+const LIGHT_REQUEST_TIMEOUT_S = 30;
+
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error(String(reason ?? 'aborted'));
+}
+
+/**
+ * Start the scenario's server, warm up, measure light traffic alone (baseline), then light traffic
+ * while imports run (underLoad). Always stops the server; an error still yields an errored result.
+ */
+export async function runScenario(
+  scenario: ScenarioDefinition,
+  config: ScenarioRunConfig,
+  runId: string,
+  hooks: RunHooks,
+): Promise<ScenarioResult> {
+  const startedAt = new Date().toISOString();
+  const base = {
+    schemaVersion: SCHEMA_VERSION,
+    kind: 'scenario' as const,
+    scenario: scenario.id,
+    runId,
+    startedAt,
+    env: captureEnv(),
+    config: { ...config } as Record<string, unknown>,
+  };
+  const phases: { baseline?: Phase; underLoad?: Phase } = {};
+  let server: ServerProcess | null = null;
+  const serveConfig: ServeConfig = {
+    host: config.host,
+    port: config.port,
+    records: config.records,
+    workers: config.workers,
+    pool: config.pool,
+    importTimeoutMs: config.importTimeoutS * 1000,
+    childHeapMb: config.childHeapMb,
+  };
+  try {
+    hooks.log(`starting ${scenario.id} server`);
+    server = await startServerProcess(scenario.id, serveConfig);
+    const baseUrl = `http://${config.host}:${server.port}`;
+    const load = (durationS: number): Promise<PhaseRecording> =>
+      runLightLoad(
+        {
+          baseUrl,
+          stationCount: config.records,
+          rate: config.rate,
+          connections: config.connections,
+          durationMs: durationS * 1000,
+          reconnect: config.reconnect,
+          progress: hooks.progress,
+          // Long enough that a request stuck behind a whole import is measured, not dropped.
+          timeoutS: LIGHT_REQUEST_TIMEOUT_S,
+        },
+        hooks.signal,
+      );
+    const checkAborted = (): void => {
+      if (hooks.signal.aborted) throw abortError(hooks.signal);
+    };
+
+    hooks.log(`warm-up ${config.warmupS} s (not recorded), serving pids ${server.pids.join(', ')}`);
+    if (config.warmupS > 0) await load(config.warmupS);
+    checkAborted();
+
+    hooks.log(`baseline: light traffic only, ${config.durationS} s at ${config.rate} req/s`);
+    await server.resetMetrics();
+    phases.baseline = summarizePhase(await load(config.durationS));
+    checkAborted();
+
+    hooks.log(`under load: light traffic while ${config.imports} import(s) of ${config.records} records run`);
+    await server.resetMetrics();
+    const importsStartEpochMs = Date.now();
+    const importsStartMs = performance.now();
+    const [recording, rawImports] = await Promise.all([
+      load(config.durationS),
+      runImports(
+        {
+          baseUrl,
+          count: config.imports,
+          records: config.records,
+          changes: config.changes,
+          workPerRecord: config.workPerRecord,
+          phaseMs: config.durationS * 1000,
+          timeoutMs: config.importTimeoutS * 1000,
+        },
+        importsStartMs,
+        hooks.signal,
+      ),
+    ]);
+    checkAborted();
+    // Put imports on the light traffic's clock: both are relative to the under-load phase start.
+    const shiftMs = importsStartEpochMs - recording.startedAtEpochMs;
+    const imports: ImportRecord[] = rawImports.map((imp) => ({ ...imp, startedAtMs: imp.startedAtMs + shiftMs }));
+    phases.underLoad = summarizePhase(recording);
+    const eventLoop = await server.collectMetrics();
+    return {
+      ...base,
+      state: 'completed',
+      finishedAt: new Date().toISOString(),
+      phases: { baseline: phases.baseline, underLoad: phases.underLoad },
+      imports,
+      eventLoop,
+      timeline: downsampleTimeline(recording.samples, TIMELINE_POINTS),
+      busyWorker: busyWorkerStats(recording.samples, imports),
+      events: [...server.events],
+    };
+  } catch (error: unknown) {
+    return {
+      ...base,
+      state: 'errored',
+      finishedAt: new Date().toISOString(),
+      error: error instanceof Error ? error.message : String(error),
+      phases,
+      events: server ? [...server.events] : [],
+    };
+  } finally {
+    await server?.stop();
+  }
+}

@@ -1,0 +1,125 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { EventLoopSummary } from '../results/schema.js';
+import { isControlReply, type ControlReply, type ControlRequest } from '../server/control.js';
+import { compiledEntry } from '../paths.js';
+import type { ServeConfig } from './define.js';
+
+const READY_TIMEOUT_MS = 60_000;
+const REPLY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+export class ServerStartError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The scenario's server process, as seen from the runner: owns it, and ends it in stop(). */
+export interface ServerProcess {
+  port: number;
+  pids: number[];
+  /** What happened to the processes while running (a worker replaced, the server died, ...). */
+  events: string[];
+  resetMetrics(): Promise<void>;
+  collectMetrics(): Promise<Record<string, EventLoopSummary>>;
+  stop(): Promise<void>;
+}
+
+function waitExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+export async function startServerProcess(scenarioId: string, config: ServeConfig): Promise<ServerProcess> {
+  const child = fork(compiledEntry('server/main.js'), [scenarioId, JSON.stringify(config)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const events: string[] = [];
+  let nextRequestId = 1;
+  let stopping = false;
+  const waiters = new Map<number, (reply: ControlReply | null) => void>();
+
+  child.on('message', (message: unknown) => {
+    if (!isControlReply(message)) return;
+    if (message.type === 'event') events.push(message.message);
+    if ((message.type === 'metrics' || message.type === 'ack') && waiters.has(message.requestId)) {
+      waiters.get(message.requestId)?.(message);
+      waiters.delete(message.requestId);
+    }
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) events.push(`server process ${child.pid} exited unexpectedly (${signal ?? `exit code ${code}`})`);
+    for (const resolve of waiters.values()) resolve(null);
+    waiters.clear();
+  });
+
+  const stop = async (): Promise<void> => {
+    stopping = true;
+    if (child.connected) child.send({ type: 'shutdown' } satisfies ControlRequest);
+    else child.kill('SIGTERM');
+    if (!(await waitExit(child, STOP_TIMEOUT_MS))) {
+      child.kill('SIGKILL');
+      await waitExit(child, STOP_TIMEOUT_MS);
+    }
+  };
+
+  const ready = await new Promise<Extract<ControlReply, { type: 'ready' }>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ServerStartError(`server did not start within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+    const onMessage = (message: unknown): void => {
+      if (!isControlReply(message)) return;
+      if (message.type === 'ready') done(() => resolve(message));
+      if (message.type === 'failed') done(() => reject(new ServerStartError(message.error, message.code)));
+    };
+    const onExit = (code: number | null, signal: string | null): void =>
+      done(() => reject(new ServerStartError(`server exited while starting (${signal ?? `exit code ${code}`})`)));
+    const done = (settle: () => void): void => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      settle();
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+
+  const ask = (type: 'reset-metrics' | 'collect-metrics'): Promise<ControlReply | null> =>
+    new Promise((resolve) => {
+      if (!child.connected) return resolve(null);
+      const requestId = nextRequestId++;
+      const timer = setTimeout(() => {
+        waiters.delete(requestId);
+        resolve(null);
+      }, REPLY_TIMEOUT_MS);
+      waiters.set(requestId, (reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      });
+      child.send({ type, requestId } satisfies ControlRequest);
+    });
+
+  return {
+    port: ready.port,
+    pids: ready.pids,
+    events,
+    resetMetrics: async () => {
+      await ask('reset-metrics');
+    },
+    collectMetrics: async () => {
+      const reply = await ask('collect-metrics');
+      return reply?.type === 'metrics' ? reply.eventLoop : {};
+    },
+    stop,
+  };
+}

@@ -1,0 +1,73 @@
+import { formatBytes, formatMs, formatPercent, textTable } from '../format/table.js';
+import type { Phase, ScenarioResult } from '../results/schema.js';
+import { scenarioConclusions } from './conclusion.js';
+
+function phaseRow(name: string, phase: Phase): string[] {
+  return [
+    name,
+    String(phase.requests),
+    phase.rps.toFixed(1),
+    formatMs(phase.latencyMs.p50),
+    formatMs(phase.latencyMs.p99),
+    formatMs(phase.latencyMs.max),
+    formatMs(phase.maxStallMs),
+    formatPercent(phase.slowShare),
+    String(phase.errors + phase.timeouts),
+  ];
+}
+
+/** The end-of-run summary: a table and the conclusions. Returns a string; prints nothing. */
+export function renderScenarioSummary(result: ScenarioResult, resultFile: string): string {
+  const out: string[] = [`\n${result.scenario} (run ${result.runId})`];
+  if (result.state === 'errored') {
+    out.push(`ERRORED: ${result.error}`);
+    for (const event of result.events ?? []) out.push(`Event: ${event}.`);
+    out.push(`Result file: ${resultFile}`);
+    return `${out.join('\n')}\n`;
+  }
+  out.push(
+    '',
+    textTable(
+      ['phase', 'requests', 'req/s', 'p50', 'p99', 'max', 'max stall', '>100 ms', 'errors'],
+      [phaseRow('baseline', result.phases.baseline), phaseRow('during imports', result.phases.underLoad)],
+    ),
+  );
+  if (result.imports.length > 0) {
+    out.push(
+      '',
+      textTable(
+        ['import', 'start', 'duration', 'to worker', 'from worker', 'worker pid', 'result'],
+        result.imports.map((imp, i) => [
+          `#${i + 1}`,
+          formatMs(imp.startedAtMs),
+          formatMs(imp.durationMs),
+          formatBytes(imp.bytesToWorker),
+          formatBytes(imp.bytesFromWorker),
+          imp.workerPid !== undefined ? String(imp.workerPid) : '-',
+          imp.ok ? 'ok' : `FAILED: ${imp.error ?? ''}`,
+        ]),
+      ),
+    );
+  }
+  const pids = Object.keys(result.eventLoop);
+  if (pids.length > 0) {
+    out.push(
+      '',
+      textTable(
+        ['serving pid', 'light requests', 'loop delay p50', 'p99', 'max'],
+        pids.map((pid) => {
+          const loop = result.eventLoop[pid];
+          return [
+            pid,
+            String(result.phases.underLoad.requestsByPid[pid] ?? 0),
+            formatMs(loop?.p50Ms ?? 0),
+            formatMs(loop?.p99Ms ?? 0),
+            formatMs(loop?.maxMs ?? 0),
+          ];
+        }),
+      ),
+    );
+  }
+  out.push('', ...scenarioConclusions(result).map((line) => `- ${line}`), '', `Result file: ${resultFile}`);
+  return `${out.join('\n')}\n`;
+}
