@@ -1,0 +1,64 @@
+import { captureEnv } from '../results/env.js';
+import { SCHEMA_VERSION, type SweepResult, type SweepTransportResult } from '../results/schema.js';
+import { newRunId, resultPath, writeJsonAtomic } from '../results/store.js';
+import type { Transport } from '../transports/types.js';
+import type { SweepConfig } from './config.js';
+import { createProgress, type ProgressStream } from './progress.js';
+import { runSweep } from './run.js';
+import { renderFailurePoints, renderSummaryTable } from './table.js';
+
+export interface SweepIo {
+  stdout: { write(text: string): unknown };
+  /** Progress goes here, only when it is a terminal. */
+  stderr: ProgressStream;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs the sweep and writes results/<run-id>/sweep.json, also when it errors (then rethrows, so the
+ * CLI exits 1). Prints the summary table and failure points, or with --json only the document.
+ */
+export async function runSweepCommand(config: SweepConfig, transports: readonly Transport[], io: SweepIo): Promise<SweepResult> {
+  const runId = newRunId();
+  const startedAt = new Date().toISOString();
+  const progress = createProgress(io.stderr);
+  const measured: SweepTransportResult[] = [];
+  let failure: unknown = null;
+  try {
+    await runSweep(
+      transports,
+      {
+        sizesBytes: config.sizesBytes,
+        payload: config.payload,
+        repeat: config.repeat,
+        timeoutMs: config.timeoutMs,
+        ...(config.childHeapMb !== null ? { childHeapMb: config.childHeapMb } : {}),
+        ...(io.signal ? { signal: io.signal } : {}),
+      },
+      (event) => progress.onEvent(event),
+      measured,
+    );
+  } catch (error: unknown) {
+    failure = error;
+  } finally {
+    progress.done();
+  }
+  const result: SweepResult = {
+    schemaVersion: SCHEMA_VERSION,
+    kind: 'sweep',
+    runId,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    state: failure === null ? 'completed' : 'errored',
+    ...(failure !== null ? { error: failure instanceof Error ? failure.message : String(failure) } : {}),
+    env: captureEnv(),
+    config: { ...config },
+    transports: measured,
+  };
+  const file = resultPath(config.outDir, runId, 'sweep');
+  await writeJsonAtomic(file, result);
+  if (config.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else io.stdout.write(`${renderSummaryTable(measured)}\n${renderFailurePoints(measured)}\nwrote ${file}\n`);
+  if (failure !== null) throw failure;
+  return result;
+}

@@ -1,0 +1,127 @@
+import { performance } from 'node:perf_hooks';
+import type { SweepPoint } from '../results/schema.js';
+import type { Job, Transport, TransportPeer } from '../transports/types.js';
+import { classifyFailure, type Failure } from './classify.js';
+import { SweepInterrupted, withDeadline } from './deadline.js';
+import { describeMismatch, describePayload } from './integrity.js';
+import { makePayload, payloadDigest, type PayloadKind } from './payload.js';
+import { startProbe } from './probe.js';
+import { mbPerSecond, spread } from './stats.js';
+
+const ECHO: Job = { kind: 'echo' };
+/** How long close() may take before the peer's process is killed outright. */
+const CLOSE_DEADLINE_MS = 5_000;
+
+export interface PointOptions {
+  sizeBytes: number;
+  payload: PayloadKind;
+  repeat: number;
+  /** Per exchange, passed to the transport, which should time out by itself. */
+  timeoutMs: number;
+  /** Extra time the sweep allows beyond timeoutMs before it calls the exchange a timeout itself. */
+  graceMs: number;
+  childHeapMb?: number;
+  signal?: AbortSignal;
+  /** Called before each repeat (progress display). */
+  onRepeat?: (repeatIndex: number) => void;
+}
+
+interface Samples {
+  roundTripsMs: number[];
+  maxBlockMs: number;
+  senderPeakRssBytes: number;
+  receiverPeakRssBytes: number | null;
+}
+
+/**
+ * One size on one transport: a fresh peer, `repeat` echo exchanges on it, the peer always closed.
+ * The first failing repeat ends the point with that failure. Throws only SweepInterrupted.
+ */
+export async function measurePoint(transport: Transport, options: PointOptions): Promise<SweepPoint> {
+  const samples: Samples = { roundTripsMs: [], maxBlockMs: 0, senderPeakRssBytes: 0, receiverPeakRssBytes: null };
+  let failure: Failure | null = null;
+  let peer: TransportPeer | undefined;
+  const bound = options.timeoutMs + options.graceMs;
+  try {
+    peer = await withDeadline(
+      transport.start({
+        timeoutMs: options.timeoutMs,
+        childHeapMb: options.childHeapMb,
+        // Room for the echo and any framing: the sweep means to send this size, not to test refusal.
+        maxMessageBytes: 2 * options.sizeBytes + 1024 * 1024,
+      }),
+      bound,
+      `${transport.id} start`,
+      options.signal,
+    );
+    failure = await runRepeats(peer, options, samples, bound);
+    if (!failure) samples.receiverPeakRssBytes = await receiverPeak(peer, bound, options.signal);
+  } catch (error: unknown) {
+    if (error instanceof SweepInterrupted) throw error;
+    failure = classifyFailure(error);
+  } finally {
+    const closeError = peer ? await closePeer(peer) : null;
+    if (closeError && !failure) failure = { state: 'error', error: closeError };
+  }
+  return toPoint(options.sizeBytes, samples, failure);
+}
+
+async function runRepeats(peer: TransportPeer, options: PointOptions, samples: Samples, bound: number): Promise<Failure | null> {
+  for (let r = 0; r < options.repeat; r++) {
+    options.onRepeat?.(r);
+    const payload = makePayload(options.payload, options.sizeBytes, r + 1);
+    const sentDigest = payloadDigest(payload);
+    const sentSummary = describePayload(payload);
+    const probe = startProbe();
+    const startedMs = performance.now();
+    let reply;
+    try {
+      reply = (await withDeadline(peer.exchange(ECHO, payload), bound, 'echo exchange', options.signal)).reply;
+    } finally {
+      const reading = probe.stop();
+      samples.maxBlockMs = Math.max(samples.maxBlockMs, reading.maxBlockMs);
+      samples.senderPeakRssBytes = Math.max(samples.senderPeakRssBytes, reading.peakRssBytes);
+    }
+    // Round trip as the caller waits for it: encode, transfer both ways, decode. Same for every transport.
+    const roundTripMs = performance.now() - startedMs;
+    if (payloadDigest(reply) !== sentDigest) return { state: 'corrupted', error: describeMismatch(payload, sentSummary, reply) };
+    samples.roundTripsMs.push(roundTripMs);
+  }
+  return null;
+}
+
+async function receiverPeak(peer: TransportPeer, bound: number, signal?: AbortSignal): Promise<number | null> {
+  if (!peer.peerPeakRssBytes) return null;
+  return withDeadline(peer.peerPeakRssBytes(), bound, 'peer peak RSS', signal);
+}
+
+/** Closes the peer; if close fails or hangs, kills its process so none is left behind. Returns what went wrong. */
+async function closePeer(peer: TransportPeer): Promise<string | null> {
+  try {
+    await withDeadline(peer.close(), CLOSE_DEADLINE_MS, 'close');
+    return null;
+  } catch (error: unknown) {
+    if (peer.pid !== process.pid) {
+      try {
+        process.kill(peer.pid, 'SIGKILL');
+      } catch {
+        // already gone: nothing left to clean up
+      }
+    }
+    return `close failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+function toPoint(sizeBytes: number, samples: Samples, failure: Failure | null): SweepPoint {
+  const roundTripMs = spread(samples.roundTripsMs);
+  const measured = samples.senderPeakRssBytes > 0;
+  return {
+    sizeBytes,
+    state: failure ? failure.state : 'ok',
+    ...(failure ? { error: failure.error } : {}),
+    roundTripMs,
+    mbPerS: roundTripMs ? mbPerSecond(sizeBytes, roundTripMs.median) : null,
+    senderMaxBlockMs: measured ? samples.maxBlockMs : null,
+    peakRssBytes: measured ? { sender: samples.senderPeakRssBytes, receiver: samples.receiverPeakRssBytes } : null,
+  };
+}

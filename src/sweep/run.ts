@@ -1,0 +1,68 @@
+import type { FailureState, SweepPoint, SweepTransportResult } from '../results/schema.js';
+import type { Transport } from '../transports/types.js';
+import { measurePoint } from './measure.js';
+import type { PayloadKind } from './payload.js';
+
+export interface SweepOptions {
+  sizesBytes: number[];
+  payload: PayloadKind;
+  repeat: number;
+  timeoutMs: number;
+  childHeapMb?: number;
+  /** Beyond timeoutMs before the sweep itself calls an exchange a timeout (default 1000 ms). */
+  graceMs?: number;
+  signal?: AbortSignal;
+}
+
+/** What a progress display listens to; the sweep itself prints nothing. */
+export type SweepEvent =
+  | { type: 'point-start'; transport: string; sizeBytes: number; repeat: number; repeats: number }
+  | { type: 'point-done'; transport: string; point: SweepPoint };
+
+function skipped(sizeBytes: number): SweepPoint {
+  return { sizeBytes, state: 'skipped', roundTripMs: null, mbPerS: null, senderMaxBlockMs: null, peakRssBytes: null };
+}
+
+/**
+ * Every size on every transport. Sizes are the outer loop so all transports see a size at about the
+ * same time (same machine load). A transport's first failure is its failure point: its larger
+ * sizes are `skipped`, and the other transports go on. Throws only SweepInterrupted.
+ */
+export async function runSweep(
+  transports: readonly Transport[],
+  options: SweepOptions,
+  onEvent: (event: SweepEvent) => void = () => {},
+  // The caller may pass the array to fill, so an interrupted sweep still has what it measured.
+  results: SweepTransportResult[] = [],
+): Promise<SweepTransportResult[]> {
+  results.push(...transports.map((t): SweepTransportResult => ({ transport: t.id, points: [], failurePoint: null })));
+  const sizes = [...options.sizesBytes].sort((a, b) => a - b);
+  for (const sizeBytes of sizes) {
+    for (const [index, transport] of transports.entries()) {
+      const result = results[index]!;
+      const point = result.failurePoint
+        ? skipped(sizeBytes)
+        : await measurePoint(transport, {
+            sizeBytes,
+            payload: options.payload,
+            repeat: options.repeat,
+            timeoutMs: options.timeoutMs,
+            graceMs: options.graceMs ?? 1000,
+            childHeapMb: options.childHeapMb,
+            signal: options.signal,
+            onRepeat: (repeat) =>
+              onEvent({ type: 'point-start', transport: transport.id, sizeBytes, repeat, repeats: options.repeat }),
+          });
+      result.points.push(point);
+      if (point.state !== 'ok' && point.state !== 'skipped' && !result.failurePoint) {
+        result.failurePoint = {
+          sizeBytes,
+          state: point.state as FailureState,
+          ...(point.error !== undefined ? { error: point.error } : {}),
+        };
+      }
+      onEvent({ type: 'point-done', transport: transport.id, point });
+    }
+  }
+  return results;
+}

@@ -1,0 +1,50 @@
+import type { SweepPoint, SweepTransportResult } from '../results/schema.js';
+import { formatSize } from './sizes.js';
+
+// Renderers return strings and print nothing, so tests read exactly what a user sees.
+
+/** Three significant figures at most, never scientific notation: 0.52, 12.3, 456, 1234. */
+export function formatMbPerS(mbPerS: number): string {
+  if (mbPerS >= 100) return mbPerS.toFixed(0);
+  if (mbPerS >= 10) return mbPerS.toFixed(1);
+  return mbPerS.toFixed(2);
+}
+
+function cell(point: SweepPoint | undefined): string {
+  if (!point) return '';
+  if (point.state === 'skipped') return '-';
+  if (point.state === 'ok') return point.mbPerS === null ? '?' : formatMbPerS(point.mbPerS);
+  return point.state;
+}
+
+/** Rows transports, columns sizes, cells MB/s or the failure kind; a legend line below. */
+export function renderSummaryTable(transports: readonly SweepTransportResult[]): string {
+  const sizes = [...new Set(transports.flatMap((t) => t.points.map((p) => p.sizeBytes)))].sort((a, b) => a - b);
+  const rows: string[][] = [
+    ['MB/s', ...sizes.map(formatSize)],
+    ...transports.map((t) => [t.transport, ...sizes.map((size) => cell(t.points.find((p) => p.sizeBytes === size)))]),
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const lines = rows.map((row) =>
+    row.map((text, column) => (column === 0 ? text.padEnd(widths[column]!) : text.padStart(widths[column]!))).join('  ').trimEnd(),
+  );
+  lines.push(
+    'MB/s = payload size (10^6 bytes) / median round-trip time (the payload crosses twice); - = not tried after the failure point',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** One line per transport: where it first failed and how, or that it never did. */
+export function renderFailurePoints(transports: readonly SweepTransportResult[]): string {
+  const width = Math.max(0, ...transports.map((t) => t.transport.length));
+  const lines = transports.map((t) => {
+    const name = t.transport.padEnd(width);
+    if (!t.failurePoint) {
+      const largest = Math.max(0, ...t.points.map((p) => p.sizeBytes));
+      return `  ${name}  no failure up to ${formatSize(largest)}`;
+    }
+    const { state, sizeBytes, error } = t.failurePoint;
+    return `  ${name}  ${state} at ${formatSize(sizeBytes)}${error ? `: ${error.split('\n')[0]}` : ''}`;
+  });
+  return `Failure points:\n${lines.join('\n')}\n`;
+}

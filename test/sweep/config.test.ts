@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/commands/usage.js';
+import { resolveSweepConfig } from '../../src/sweep/config.js';
+
+const IDS = ['raw-socket', 'chunked', 'fork-json'] as const;
+const resolve = (args: Parameters<typeof resolveSweepConfig>[0]) => resolveSweepConfig(args, IDS, '/tmp/results');
+
+describe('sweep options', () => {
+  it('defaults per issue 4', () => {
+    const config = resolve({});
+    expect(config.transports).toEqual(['raw-socket', 'chunked', 'fork-json']);
+    expect(config.sizesBytes).toHaveLength(12);
+    expect(config.sizesBytes.at(-1)).toBe(256 * 1024 * 1024);
+    expect(config).toMatchObject({ repeat: 3, timeoutMs: 30_000, payload: 'bytes', childHeapMb: null, outDir: '/tmp/results' });
+  });
+  it('--quick: sizes up to 16 MiB and one repeat, unless given', () => {
+    expect(resolve({ quick: true })).toMatchObject({ repeat: 1, maxSizeBytes: 16 * 1024 * 1024 });
+    expect(resolve({ quick: true }).sizesBytes.at(-1)).toBe(16 * 1024 * 1024);
+    expect(resolve({ quick: true, repeat: '2' }).repeat).toBe(2);
+  });
+  it('parses sizes in every accepted spelling, sorted and deduplicated', () => {
+    expect(resolve({ sizes: '10MB,64KiB,1048576,64KiB' }).sizesBytes).toEqual([65536, 1048576, 10_000_000]);
+    expect(resolve({ maxSize: '1GiB', sizes: '1GiB' }).sizesBytes).toEqual([1024 ** 3]);
+    expect(resolve({ timeout: '2.5', childHeapMb: '64', payload: 'records', transports: 'chunked' })).toMatchObject({
+      timeoutMs: 2500, childHeapMb: 64, payload: 'records', transports: ['chunked'],
+    });
+  });
+  it.each([
+    [{ sizes: '12XB' }, '--sizes must be a size such as 1048576, 64KiB or 10MB (got "12XB")'],
+    [{ sizes: '512MiB' }, '--sizes: 512 MiB is above --max-size 256 MiB (raise --max-size, up to 1 GiB)'],
+    [{ sizes: '0' }, '--sizes must all be at least 1 byte (got 0)'],
+    [{ maxSize: '2GiB' }, '--max-size must be from 1 byte to 1 GiB (got "2GiB")'],
+    [{ repeat: '0' }, '--repeat must be an integer from 1 to 100 (got "0")'],
+    [{ timeout: 'soon' }, '--timeout must be a number from 0.1 to 3600 (got "soon")'],
+    [{ childHeapMb: '1.5' }, '--child-heap-mb must be an integer from 8 to 65536 (got "1.5")'],
+    [{ payload: 'json' }, '--payload accepts a comma-separated list of: bytes, records (got "json")'],
+    [{ payload: 'bytes,records' }, '--payload accepts one of: bytes, records'],
+    [{ transports: 'chunked,carrier-pigeon' }, '--transports accepts a comma-separated list of: raw-socket, chunked, fork-json (got "chunked,carrier-pigeon")'],
+  ])('rejects %o naming the option', (args, message) => {
+    expect(() => resolve(args)).toThrow(new UsageError(message));
+  });
+});

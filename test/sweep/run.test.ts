@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { runSweep, type SweepEvent } from '../../src/sweep/run.js';
+import { TransportError } from '../../src/transports/types.js';
+import { childTransport, corruptAbove, hangAbove, inProcessTransport, isAlive, throwAbove } from './fakes.js';
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+
+describe('runSweep with injected faults', () => {
+  it('classifies each fault, skips larger sizes, keeps sweeping the others and leaves no process', async () => {
+    const pids: number[] = [];
+    const closed = { count: 0 };
+    const events: SweepEvent[] = [];
+    const results = await runSweep(
+      [
+        inProcessTransport('healthy'),
+        corruptAbove(16 * KIB),
+        hangAbove(16 * KIB, closed),
+        throwAbove(16 * KIB, new Error('boom')),
+        throwAbove(1 * MIB, new TransportError('refused', 'announced size over the limit')),
+        childTransport('crashes', 'crash', pids),
+        childTransport('killed', 'kill', pids),
+        childTransport('small-heap', 'echo', pids),
+      ],
+      { sizesBytes: [4 * MIB, 1 * KIB, 64 * KIB, 1 * MIB], payload: 'bytes', repeat: 2, timeoutMs: 300, graceMs: 100, childHeapMb: 16 },
+      (event) => events.push(event),
+    );
+    const states = Object.fromEntries(results.map((r) => [r.transport, r.points.map((p) => p.state)]));
+    expect(states).toEqual({
+      healthy: ['ok', 'ok', 'ok', 'ok'],
+      corrupts: ['ok', 'corrupted', 'skipped', 'skipped'],
+      hangs: ['ok', 'timeout', 'skipped', 'skipped'],
+      throws: ['ok', 'ok', 'ok', 'error'],
+      crashes: ['crashed', 'skipped', 'skipped', 'skipped'],
+      killed: ['crashed', 'skipped', 'skipped', 'skipped'],
+      'small-heap': ['ok', 'ok', 'ok', 'out-of-memory'],
+    });
+    // The two 'throws' transports share an id in this test; look at both by position.
+    const failures = results.map((r) => r.failurePoint);
+    expect(failures[0]).toBeNull();
+    expect(failures[1]).toEqual({
+      sizeBytes: 64 * KIB,
+      state: 'corrupted',
+      error: `SHA-256 mismatch: sent ${64 * KIB} bytes, got ${64 * KIB} bytes, first difference at byte ${16 * KIB}`,
+    });
+    expect(failures[2]).toEqual({ sizeBytes: 64 * KIB, state: 'timeout', error: 'echo exchange: no answer within 400 ms' });
+    expect(failures[3]).toEqual({ sizeBytes: 64 * KIB, state: 'error', error: 'Error: boom' });
+    expect(failures[4]).toEqual({ sizeBytes: 4 * MIB, state: 'error', error: 'refused: announced size over the limit' });
+    expect(failures[5]).toEqual({ sizeBytes: KIB, state: 'crashed', error: 'peer died (exit code 7)' });
+    expect(failures[6]).toEqual({ sizeBytes: KIB, state: 'crashed', error: 'peer died (signal SIGKILL)' });
+    expect(failures[7]).toEqual({ sizeBytes: 4 * MIB, state: 'out-of-memory', error: 'peer ran out of heap (signal SIGABRT)' });
+    expect(closed.count).toBe(2); // the hanging peer was closed after its ok size and after its timeout
+
+    const ok = results[0]!.points[3]!;
+    expect(ok.roundTripMs!.min).toBeLessThanOrEqual(ok.roundTripMs!.median);
+    expect(ok.mbPerS).toBeCloseTo(4 * MIB / 1e6 / (ok.roundTripMs!.median / 1000), 6);
+    expect(ok.senderMaxBlockMs).toBeGreaterThanOrEqual(0);
+    expect(ok.peakRssBytes!.sender).toBeGreaterThan(4 * MIB);
+    expect(ok.peakRssBytes!.receiver).toBeNull(); // the in-process fake cannot report a peer RSS
+    const failed = results[5]!.points[0]!;
+    expect(failed.roundTripMs).toBeNull();
+    expect(failed.mbPerS).toBeNull();
+
+    expect(pids).toHaveLength(6); // crash, kill, and one small-heap child per size
+    expect(pids.filter(isAlive)).toEqual([]);
+    const started = events.filter((e) => e.type === 'point-start' && e.transport === 'healthy');
+    expect(started.map((e) => e.type === 'point-start' && [e.sizeBytes, e.repeat])).toEqual([
+      [KIB, 0], [KIB, 1], [64 * KIB, 0], [64 * KIB, 1], [MIB, 0], [MIB, 1], [4 * MIB, 0], [4 * MIB, 1],
+    ]);
+  });
+
+  it('stops at once when interrupted, closing the peer it was using', async () => {
+    const closed = { count: 0 };
+    const controller = new AbortController();
+    const sweeping = runSweep([hangAbove(0, closed)], {
+      sizesBytes: [KIB], payload: 'bytes', repeat: 1, timeoutMs: 30_000, signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 50);
+    await expect(sweeping).rejects.toThrow('sweep interrupted');
+    expect(closed.count).toBe(1);
+  });
+});
