@@ -1,0 +1,42 @@
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { processesMatching, runCli } from '../helpers/cli.js';
+
+function expectUsageError(run: { code: number | null; stderr: string; stdout: string }, message: string): void {
+  expect(run.code).toBe(2);
+  expect(run.stdout).toBe('');
+  expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  expect(run.stderr).toContain(message);
+}
+
+describe('scenario command: bad input', () => {
+  it('an unknown id lists the valid ids', async () => {
+    expectUsageError(await runCli(['scenario', 'nope']), 'unknown scenario "nope"; valid ids: single-thread, cluster');
+  });
+
+  it('rejects --duration -1 and --rate abc with the option named', async () => {
+    expectUsageError(await runCli(['scenario', 'single-thread', '--duration', '-1']), '--duration must be a number from 1 to 3600 (got "-1")');
+    expectUsageError(await runCli(['scenario', 'single-thread', '--rate', 'abc']), '--rate must be a number from 1 to 10000 (got "abc")');
+    expectUsageError(await runCli(['scenario', 'cluster', '--workers', '0']), '--workers must be an integer from 1 to 64 (got "0")');
+  });
+
+  it('rejects a port already in use, starting nothing', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const run = await runCli(['scenario', 'single-thread', '--port', String(port)]);
+      expectUsageError(run, `--port ${port} is already in use on 127.0.0.1`);
+      expect(processesMatching('server/main.js')).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  });
+
+  it('--list prints every scenario with its title', async () => {
+    const run = await runCli(['scenario', '--list']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('single-thread  1. Naive single thread');
+    expect(run.stdout).toContain('cluster        2. cluster');
+  });
+});

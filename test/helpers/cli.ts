@@ -1,0 +1,39 @@
+import { spawn, execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { projectRoot } from '../../src/paths.js';
+
+export const cliPath = path.join(projectRoot, 'dist', 'src', 'cli.js');
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the compiled CLI as a user would, bounded by a timeout (SIGKILL after it: never a hang). */
+export function runCli(args: string[], { timeoutMs = 60_000, onSpawn }: { timeoutMs?: number; onSpawn?: (pid: number) => void } = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    if (child.pid !== undefined) onSpawn?.(child.pid);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Pids of live processes whose command line contains `needle` (Linux /proc via ps). */
+export function processesMatching(needle: string): number[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter((line) => line.includes(needle) && !line.includes('ps -eo'))
+    .map((line) => Number.parseInt(line.trim(), 10))
+    .filter((pid) => Number.isInteger(pid) && pid !== process.pid);
+}
