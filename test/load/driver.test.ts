@@ -1,0 +1,99 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runLightLoad, type LightLoadOptions } from '../../src/load/driver.js';
+import { summarizePhase } from '../../src/load/stats.js';
+
+const fixture = fileURLToPath(new URL('./fixtures/station-server.mjs', import.meta.url));
+const children: ChildProcess[] = [];
+
+async function startServer(blockMs = 0, periodMs = 3000): Promise<{ child: ChildProcess; baseUrl: string }> {
+  const child = fork(fixture, [String(blockMs), String(periodMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  children.push(child);
+  const [message] = (await once(child, 'message')) as [{ port: number }];
+  return { child, baseUrl: `http://127.0.0.1:${message.port}` };
+}
+
+async function serverStats(child: ChildProcess): Promise<{ connections: number; requests: number }> {
+  const reply = once(child, 'message');
+  child.send('stats');
+  const [message] = (await reply) as [{ connections: number; requests: number }];
+  return message;
+}
+
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
+      child.kill();
+      await exited;
+    }
+  }
+});
+
+const base = (baseUrl: string): LightLoadOptions => ({
+  baseUrl,
+  stationCount: 100,
+  rate: 50,
+  connections: 20,
+  durationMs: 1000,
+  reconnect: false,
+  progress: false,
+});
+
+describe('runLightLoad', () => {
+  it('shows a server that blocks 1 s every 3 s as latency and stalls, not as fewer requests', async () => {
+    const { baseUrl } = await startServer(1000, 3000);
+    const recording = await runLightLoad({ ...base(baseUrl), connections: 200, durationMs: 9000 });
+    const phase = summarizePhase(recording);
+    // 50 req/s for 9 s, all sent on schedule and answered (some late).
+    expect(phase.requests).toBeGreaterThanOrEqual(440);
+    expect(phase.errors).toBe(0);
+    expect(phase.maxStallMs).toBeGreaterThanOrEqual(800);
+    expect(phase.maxStallMs).toBeLessThanOrEqual(1500);
+    expect(phase.latencyMs.p99).toBeGreaterThanOrEqual(700);
+    expect(phase.slowShare).toBeGreaterThanOrEqual(0.15);
+    expect(phase.slowShare).toBeLessThanOrEqual(0.5);
+  }, 30_000);
+
+  it('counts requests by the pid in x-served-by and spreads them on the schedule', async () => {
+    const { child, baseUrl } = await startServer();
+    const recording = await runLightLoad(base(baseUrl));
+    const phase = summarizePhase(recording);
+    expect(phase.requestsByPid).toEqual({ [String(child.pid)]: phase.requests });
+    expect(phase.requests).toBe(50);
+    const sendTimes = recording.samples.map((sample) => sample.sentAtMs).sort((a, b) => a - b);
+    expect(sendTimes.slice(0, 3)).toEqual([0, 20, 40]);
+    expect((await serverStats(child)).requests).toBe(50);
+  });
+
+  it('keeps connections open without reconnect, and opens one per request with reconnect', async () => {
+    const keepAlive = await startServer();
+    await runLightLoad({ ...base(keepAlive.baseUrl), connections: 5 });
+    expect((await serverStats(keepAlive.child)).connections).toBeLessThanOrEqual(5);
+
+    const fresh = await startServer();
+    const recording = await runLightLoad({ ...base(fresh.baseUrl), connections: 5, reconnect: true });
+    const stats = await serverStats(fresh.child);
+    expect(recording.samples).toHaveLength(50);
+    expect(stats.requests).toBe(50);
+    // One connection per request; up to 5 extra were opened and never used (the initial ones and
+    // the replacements opened when a used connection is reset).
+    expect(stats.connections).toBeGreaterThanOrEqual(50);
+    expect(stats.connections).toBeLessThanOrEqual(55);
+  });
+
+  it('rejects promptly with the reason when aborted', async () => {
+    const { baseUrl } = await startServer();
+    const controller = new AbortController();
+    const startedMs = Date.now();
+    setTimeout(() => controller.abort(new Error('stop now')), 200);
+    await expect(runLightLoad({ ...base(baseUrl), durationMs: 10_000 }, controller.signal)).rejects.toThrow('stop now');
+    expect(Date.now() - startedMs).toBeLessThan(2000);
+  });
+
+  it('validates options naming the option', async () => {
+    await expect(runLightLoad({ ...base('http://127.0.0.1:1'), rate: 0 })).rejects.toThrow('options.rate must be a positive number');
+  });
+});
