@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { compiledEntry } from '../paths.js';
 import { registerCleanup } from './cleanup.js';
+import { PeerGuard } from './peer-guard.js';
 import { TransportError, type TransportId } from './types.js';
 
 const STDERR_TAIL_CHARS = 4096;
@@ -21,8 +22,7 @@ export class ChildOwner {
   readonly child: ChildProcess;
   readonly pid: number;
   private stderrTail = '';
-  private endError: TransportError | null = null;
-  private readonly pending = new Set<(error: TransportError) => void>();
+  private readonly peerGuard = new PeerGuard(() => this.child.kill('SIGKILL'));
   private readonly closed: Promise<void>;
   private readonly unregister: () => void;
 
@@ -66,56 +66,36 @@ export class ChildOwner {
     return (lines.find((line) => OOM_PATTERN.test(line)) ?? lines[lines.length - 1] ?? '').trim().slice(0, 300);
   }
 
-  /** The first end (crash, kill, close) wins; every pending exchange rejects with it at once. */
   fail(error: TransportError): void {
-    if (this.endError === null) this.endError = error;
-    for (const reject of [...this.pending]) reject(this.endError);
-    this.pending.clear();
+    this.peerGuard.fail(error);
   }
 
   /** Why the peer is no longer usable, or null while it is alive. */
   get ended(): TransportError | null {
-    return this.endError;
+    return this.peerGuard.ended;
+  }
+
+  /** Races `work` against the peer's end and a timeout (which kills the peer). */
+  guard<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+    return this.peerGuard.guard(work, timeoutMs, what);
   }
 
   /**
-   * Races `work` against the peer's end and a timeout; on timeout the peer is killed (a peer stuck
-   * in the middle of a message cannot be trusted with the next one).
+   * A connection to the peer broke. If the peer is dying, how it died (exit code, signal, out of
+   * memory) is the better explanation: wait briefly for it before settling for `error`.
    */
-  guard<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-    work.catch(() => undefined); // its rejection is reported through the race below, or irrelevant
-    if (this.endError !== null) return Promise.reject(this.endError);
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        done();
-        reject(new TransportError('timeout', `${what}: no answer within ${timeoutMs} ms`));
-        this.child.kill('SIGKILL');
-      }, timeoutMs);
-      const onEnd = (error: TransportError): void => {
-        done();
-        reject(error);
-      };
-      const done = (): void => {
-        clearTimeout(timer);
-        this.pending.delete(onEnd);
-      };
-      this.pending.add(onEnd);
-      work.then(
-        (value) => {
-          done();
-          resolve(value);
-        },
-        (error: unknown) => {
-          done();
-          reject(error);
-        },
-      );
-    });
+  async explainLoss(error: TransportError, graceMs = 500): Promise<TransportError> {
+    if (this.ended === null) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.closed, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
+    }
+    return this.ended ?? error;
   }
 
   /** Kills the peer (if still running) and waits until it has exited. Safe to call twice. */
   async close(): Promise<void> {
-    if (this.endError === null) this.fail(new TransportError('error', `peer ${this.pid} was closed`));
+    if (this.ended === null) this.fail(new TransportError('error', `peer ${this.pid} was closed`));
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     await this.closed;
   }

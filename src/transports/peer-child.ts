@@ -1,7 +1,9 @@
 import { bufferZlibCodec } from './buffer-zlib.js';
+import { serveChunkedPeer } from './chunked-peer.js';
 import { forkAdvancedCodec } from './fork-advanced.js';
 import { forkJsonCodec } from './fork-json.js';
 import { serveForkPeer } from './fork-peer.js';
+import { serveNodeIpcPeer } from './node-ipc-peer.js';
 import { serveSocketPeer } from './socket-peer.js';
 import type { TransportId } from './types.js';
 
@@ -31,6 +33,12 @@ switch (transportId) {
   case 'raw-socket':
   case 'naive-socket':
     serveSocketPeer(requireArg(0, 'socket path'), transportId === 'naive-socket');
+    break;
+  case 'chunked':
+    serveChunkedPeer(requireArg(0, 'socket path'), Number(requireArg(1, 'max message bytes')), Number(requireArg(2, 'frame bytes')));
+    break;
+  case 'node-ipc':
+    serveNodeIpcPeer(requireArg(0, 'socket path'), requireArg(1, 'server id'));
     break;
   default:
     console.error(`peer-child: unknown transport '${transportId}' (args ${args.join(' ')})`);

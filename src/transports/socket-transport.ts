@@ -57,7 +57,9 @@ class SocketPeer implements TransportPeer {
   private async run(job: Job, payload: Payload): Promise<ExchangeResult> {
     const startedMs = performance.now();
     const request = encodeEnvelope({ type: 'request', job, payloadKind: payload.kind }, payload);
-    const replyBytes = await sendAndReadToEnd(this.socketPath, request.parts, this.sockets);
+    const replyBytes = await sendAndReadToEnd(this.socketPath, request.parts, this.sockets).catch(async (error: TransportError) => {
+      throw await this.owner.explainLoss(error);
+    });
     let envelope;
     try {
       envelope = decodeEnvelope(replyBytes);
