@@ -56,12 +56,12 @@ export async function serveClusterPrimary({ config, emit }: ServeContext): Promi
     emit(`worker ${worker.process.pid} died (${signal ?? `exit code ${code}`}); replaced by worker ${replacement.process.pid}`);
   };
 
+  cluster.on('exit', onExit);
   const first = cluster.fork();
   const port = await waitListening(first);
   // Port 0 asks for any free port: the first worker got one, the others share it.
   const rest = Array.from({ length: config.workers - 1 }, () => cluster.fork());
   await Promise.all(rest.map(waitListening));
-  cluster.on('exit', onExit);
 
   const workers = (): Worker[] => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
   const askAll = (type: 'reset-metrics' | 'collect-metrics'): Promise<(ControlReply | null)[]> =>

@@ -1,0 +1,89 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScenarioResult } from '../../src/results/schema.js';
+import { runCli } from '../helpers/cli.js';
+import { freePort, portIsFree } from '../helpers/ports.js';
+import { descendantsOf, waitAllGone, watchDescendants } from '../helpers/processes.js';
+
+const LONG_RUN = ['--duration', '30', '--warmup', '0', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300'];
+
+let outDir: string;
+beforeAll(async () => {
+  outDir = await mkdtemp(path.join(os.tmpdir(), 'ipc-lab-cleanup-'));
+});
+afterAll(async () => {
+  await rm(outDir, { recursive: true, force: true });
+});
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('cleanup', () => {
+  it.each([
+    ['single-thread', 'SIGINT', 130],
+    ['cluster', 'SIGTERM', 143],
+  ] as const)('%s interrupted by %s: no process left, port free, errored result written', async (id, signal, exitCode) => {
+    const port = await freePort();
+    let cliPid = 0;
+    let watcher: ReturnType<typeof watchDescendants> | undefined;
+    const runId = `cleanup-${id}`;
+    const running = runCli(['scenario', id, ...LONG_RUN, '--port', String(port), '--out', outDir, '--run-id', runId], {
+      onSpawn: (pid) => {
+        cliPid = pid;
+        watcher = watchDescendants(pid);
+      },
+    });
+    // Interrupt once the server and (for cluster) its workers are up and traffic is flowing.
+    const expected = id === 'cluster' ? 3 : 1;
+    await waitFor(() => descendantsOf(cliPid).length >= expected, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    process.kill(cliPid, signal);
+    const run = await running;
+    const seen = watcher?.stop() ?? [];
+
+    expect(run.code).toBe(exitCode);
+    expect(run.stderr).toContain(`interrupted by ${signal}`);
+    expect(seen.length).toBeGreaterThanOrEqual(expected);
+    expect(await waitAllGone(seen)).toEqual([]);
+    expect(await portIsFree(port)).toBe(true);
+    const result = JSON.parse(await readFile(path.join(outDir, runId, `${id}.json`), 'utf8')) as ScenarioResult;
+    expect(result.state).toBe('errored');
+    expect(result.state === 'errored' && result.error).toBe(`interrupted by ${signal}`);
+  });
+
+  it('cluster replaces a worker that dies, and the run records it', async () => {
+    let cliPid = 0;
+    let watcher: ReturnType<typeof watchDescendants> | undefined;
+    const runId = 'cleanup-worker-death';
+    const running = runCli(
+      ['scenario', 'cluster', '--duration', '3', '--warmup', '0', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300', '--workers', '2', '--json', '--out', outDir, '--run-id', runId],
+      {
+        onSpawn: (pid) => {
+          cliPid = pid;
+          watcher = watchDescendants(pid);
+        },
+      },
+    );
+    await waitFor(() => descendantsOf(cliPid).length >= 3, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // past start-up: workers listening, traffic flowing
+    const [primary] = descendantsOf(cliPid).filter((pid) => descendantsOf(pid).length >= 2);
+    const victim = descendantsOf(primary ?? -1)[0];
+    expect(victim).toBeDefined();
+    process.kill(victim as number, 'SIGKILL');
+    const run = await running;
+    const seen = watcher?.stop() ?? [];
+
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as ScenarioResult;
+    expect(result.state).toBe('completed');
+    expect(result.events?.join('\n')).toMatch(new RegExp(`worker ${victim} died \\(SIGKILL\\); replaced by worker \\d+`));
+    expect(await waitAllGone(seen)).toEqual([]);
+  });
+});

@@ -1,0 +1,65 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scenarios } from '../../scenarios/index.js';
+import type { CompletedScenarioResult } from '../../src/results/schema.js';
+import { validateResult } from '../../src/results/store.js';
+import { runCli } from '../helpers/cli.js';
+import { waitAllGone, watchDescendants } from '../helpers/processes.js';
+
+// A few seconds per scenario with a small import: checks wiring, files and cleanup, not speed.
+const SMOKE_ARGS = ['--duration', '2', '--warmup', '0.5', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300'];
+
+let outDir: string;
+beforeAll(async () => {
+  outDir = await mkdtemp(path.join(os.tmpdir(), 'ipc-lab-smoke-'));
+});
+afterAll(async () => {
+  await rm(outDir, { recursive: true, force: true });
+});
+
+describe.each(scenarios.map((s) => [s.id, s] as const))('scenario %s (smoke)', (id, scenario) => {
+  it('runs, writes a valid results file, and leaves no process behind', async () => {
+    let watcher: ReturnType<typeof watchDescendants> | undefined;
+    const run = await runCli(['scenario', id, ...SMOKE_ARGS, '--json', '--out', outDir, '--run-id', `smoke-${id}`], {
+      onSpawn: (pid) => (watcher = watchDescendants(pid)),
+    });
+    const seen = watcher?.stop() ?? [];
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+
+    const file = path.join(outDir, `smoke-${id}`, `${id}.json`);
+    const onDisk = JSON.parse(await readFile(file, 'utf8')) as unknown;
+    expect(JSON.parse(run.stdout)).toEqual(onDisk); // --json: stdout is only the document
+    expect(await readdir(path.dirname(file))).toEqual([`${id}.json`]); // atomic write left no temp file
+    const result = validateResult(onDisk) as CompletedScenarioResult;
+    expect(result.state).toBe('completed');
+    expect(result.scenario).toBe(id);
+    expect(result.config).toMatchObject({ durationS: 2, rate: 20, records: 2000, imports: 1 });
+    for (const phase of [result.phases.baseline, result.phases.underLoad]) {
+      expect(phase.requests).toBeGreaterThan(0);
+      expect(phase.latencyMs.max).toBeGreaterThanOrEqual(phase.latencyMs.p50);
+      expect(phase.slowShare).toBeGreaterThanOrEqual(0);
+      expect(phase.slowShare).toBeLessThanOrEqual(1);
+    }
+    expect(result.imports).toHaveLength(1);
+    expect(result.imports[0]).toMatchObject({ ok: true });
+    expect(result.timeline.length).toBeGreaterThan(0);
+    const servingPids = Object.keys(result.phases.underLoad.requestsByPid);
+    expect(Object.keys(result.eventLoop).sort()).toEqual(expect.arrayContaining(servingPids.sort()));
+
+    if (id === 'cluster') {
+      const pids = new Set([...Object.keys(result.phases.baseline.requestsByPid), ...servingPids]);
+      expect(pids.size).toBeGreaterThanOrEqual(2);
+    }
+    if (scenario.transport !== undefined) {
+      const [imp] = result.imports;
+      expect(imp?.bytesToWorker).toBeGreaterThan(0);
+      expect(imp?.bytesFromWorker).toBeGreaterThan(0);
+      expect(servingPids).not.toContain(String(imp?.workerPid));
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    expect(await waitAllGone(seen)).toEqual([]);
+  });
+});
