@@ -18,8 +18,8 @@ export interface SweepArgs {
 }
 
 /** Everything resolved and checked; recorded as the result file's `config`. */
-export interface SweepConfig {
-  transports: string[];
+export interface SweepConfig<T extends string = string> {
+  transports: T[];
   sizesBytes: number[];
   maxSizeBytes: number;
   payload: PayloadKind;
@@ -35,7 +35,7 @@ export interface SweepConfig {
  * Checks every option before anything starts; a bad one throws a UsageError naming it (exit 2).
  * --quick only changes defaults (sizes up to 16 MiB, one repeat): explicit options win.
  */
-export function resolveSweepConfig<T extends string>(args: SweepArgs, validTransports: readonly T[], defaultOutDir: string): SweepConfig {
+export function resolveSweepConfig<T extends string>(args: SweepArgs, validTransports: readonly T[], defaultOutDir: string): SweepConfig<T> {
   const quick = args.quick === true;
   const transports = args.transports === undefined ? [...validTransports] : parseChoiceList('transports', args.transports, validTransports);
   const maxSizeBytes = args.maxSize === undefined ? (quick ? QUICK_MAX_SIZE_BYTES : DEFAULT_MAX_SIZE_BYTES) : parseSize('max-size', args.maxSize);
@@ -61,7 +61,7 @@ export function resolveSweepConfig<T extends string>(args: SweepArgs, validTrans
     payload: Array.isArray(payload) ? payload[0]! : payload,
     repeat: args.repeat === undefined ? (quick ? 1 : 3) : parseNumber('repeat', args.repeat, { min: 1, max: 100, integer: true }),
     timeoutMs: 1000 * (args.timeout === undefined ? 30 : parseNumber('timeout', args.timeout, { min: 0.1, max: 3600 })),
-    childHeapMb: args.childHeapMb === undefined ? null : parseNumber('child-heap-mb', args.childHeapMb, { min: 8, max: 65536, integer: true }),
+    childHeapMb: args.childHeapMb === undefined ? null : parseNumber('child-heap-mb', args.childHeapMb, { min: 16, max: 65536, integer: true }),
     quick,
     json: args.json === true,
     outDir: args.out === undefined ? defaultOutDir : path.resolve(String(args.out)),

@@ -2,7 +2,8 @@ import { TransportError } from '../transports/types.js';
 
 /** The sweep was told to stop (SIGINT/SIGTERM): not a result, so runSweep rethrows it. */
 export class SweepInterrupted extends Error {
-  constructor() {
+  /** The abort reason (the CLI's InterruptedError names the signal), rethrown once results are written. */
+  constructor(readonly reason?: unknown) {
     super('sweep interrupted');
     this.name = 'SweepInterrupted';
   }
@@ -18,7 +19,7 @@ export async function withDeadline<T>(promise: Promise<T>, ms: number, what: str
   let onAbort: (() => void) | undefined;
   const bound = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new TransportError('timeout', `${what}: no answer within ${ms} ms`)), ms);
-    onAbort = () => reject(new SweepInterrupted());
+    onAbort = () => reject(new SweepInterrupted(signal?.reason));
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -3,6 +3,7 @@ import { SCHEMA_VERSION, type SweepResult, type SweepTransportResult } from '../
 import { newRunId, resultPath, writeJsonAtomic } from '../results/store.js';
 import type { Transport } from '../transports/types.js';
 import type { SweepConfig } from './config.js';
+import { SweepInterrupted } from './deadline.js';
 import { createProgress, type ProgressStream } from './progress.js';
 import { runSweep } from './run.js';
 import { renderFailurePoints, renderSummaryTable } from './table.js';
@@ -59,6 +60,8 @@ export async function runSweepCommand(config: SweepConfig, transports: readonly 
   await writeJsonAtomic(file, result);
   if (config.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else io.stdout.write(`${renderSummaryTable(measured)}\n${renderFailurePoints(measured)}\nwrote ${file}\n`);
+  // Interrupted: rethrow the signal's own error so the CLI exits 128 + signal number.
+  if (failure instanceof SweepInterrupted && failure.reason instanceof Error) throw failure.reason;
   if (failure !== null) throw failure;
   return result;
 }

@@ -32,7 +32,7 @@ describe('sweep options', () => {
     [{ maxSize: '2GiB' }, '--max-size must be from 1 byte to 1 GiB (got "2GiB")'],
     [{ repeat: '0' }, '--repeat must be an integer from 1 to 100 (got "0")'],
     [{ timeout: 'soon' }, '--timeout must be a number from 0.1 to 3600 (got "soon")'],
-    [{ childHeapMb: '1.5' }, '--child-heap-mb must be an integer from 8 to 65536 (got "1.5")'],
+    [{ childHeapMb: '1.5' }, '--child-heap-mb must be an integer from 16 to 65536 (got "1.5")'],
     [{ payload: 'json' }, '--payload accepts a comma-separated list of: bytes, records (got "json")'],
     [{ payload: 'bytes,records' }, '--payload accepts one of: bytes, records'],
     [{ transports: 'chunked,carrier-pigeon' }, '--transports accepts a comma-separated list of: raw-socket, chunked, fork-json (got "chunked,carrier-pigeon")'],
