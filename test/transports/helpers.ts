@@ -1,0 +1,19 @@
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import os from 'node:os';
+
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Our private temp dirs currently in the temp directory. */
+export function ourTempDirs(): string[] {
+  return readdirSync(os.tmpdir()).filter((name) => name.startsWith('ipc-lab-'));
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transports } from '../../src/transports/registry.js';
+import type { TransportId, TransportPeer } from '../../src/transports/types.js';
+import { diffStations, generateStations, makeIncoming } from '../../src/workload/index.js';
+import { isAlive, ourTempDirs, sha256 } from './helpers.js';
+
+// Every transport except naive-socket must move every size byte-exact, and structured data with
+// non-ASCII strings intact. node-ipc stops at 8 MiB here: its receiver appends every 64 KiB read to
+// one string and rescans it, so 32 MiB takes about 40 s each way on this machine (the sweep measures it).
+const SIZES = [0, 1, 65_535, 65_536, 65_537, 1024 * 1024 + 7, 32 * 1024 * 1024];
+const NODE_IPC_MAX_BYTES = 8 * 1024 * 1024;
+const ids: TransportId[] = ['fork-json', 'fork-advanced', 'node-ipc', 'buffer-zlib', 'chunked', 'worker-transfer', 'raw-socket'];
+
+const records = generateStations(2_000, 11);
+const diff = diffStations(records, makeIncoming(records, 0.2, 5), 0);
+const tempDirsBefore = new Set(ourTempDirs());
+const pids: number[] = [];
+
+describe.each(ids)('%s round trip', (id) => {
+  let peer: TransportPeer;
+  beforeAll(async () => {
+    peer = await transports[id].start({ timeoutMs: 60_000 });
+    pids.push(peer.pid);
+  });
+  afterAll(async () => {
+    await peer.close();
+  });
+
+  it.each(SIZES.filter((size) => id !== 'node-ipc' || size <= NODE_IPC_MAX_BYTES))('echoes %i random bytes byte-exact', async (size) => {
+    const bytes = randomBytes(size);
+    const expected = sha256(bytes);
+    const result = await peer.exchange({ kind: 'echo' }, { kind: 'bytes', bytes });
+    expect(result.reply.kind).toBe('bytes');
+    if (result.reply.kind !== 'bytes') return;
+    expect(result.reply.bytes.length).toBe(size);
+    expect(sha256(result.reply.bytes)).toBe(expected);
+    expect(result.bytesToPeer).toBeGreaterThanOrEqual(id === 'buffer-zlib' ? 0 : size);
+    expect(result.roundTripMs).toBeGreaterThan(0);
+  });
+
+  it('echoes station records and a diff with non-ASCII strings intact', async () => {
+    const sent = await peer.exchange({ kind: 'echo' }, { kind: 'records', records });
+    expect(sent.reply).toEqual({ kind: 'records', records });
+    expect(JSON.stringify(sent.reply)).toMatch(/[öüä]/);
+    const back = await peer.exchange({ kind: 'echo' }, { kind: 'diff', diff });
+    expect(back.reply).toEqual({ kind: 'diff', diff });
+    const peakRssBytes = await peer.peerPeakRssBytes?.();
+    expect(peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
+  });
+});
+
+describe('after every round trip', () => {
+  it('leaves no child process and no temp dir', () => {
+    expect(pids.filter((pid) => pid !== process.pid && isAlive(pid))).toEqual([]);
+    expect(ourTempDirs().filter((name) => !tempDirsBefore.has(name))).toEqual([]);
+  });
+});
