@@ -45,7 +45,7 @@ export function createApp({ stationCount, runImport }: AppOptions): http.Server 
     }
   };
 
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     const reply: Reply = (status, body) => {
       if (res.headersSent) return;
       const text = JSON.stringify(body);
@@ -80,4 +80,10 @@ export function createApp({ stationCount, runImport }: AppOptions): http.Server 
     }
     reply(404, { error: `no route ${req.method ?? ''} ${url.pathname}; try GET /stations/1, POST /import, GET /metrics` });
   });
+  // The load driver keeps many connections open, each idle for seconds between its requests. With
+  // Node's default 5 s keep-alive timeout the server closes connections just as a request is sent
+  // on them, which shows up as errors that are the harness's fault, not the scenario's.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
+  return server;
 }
