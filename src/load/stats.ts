@@ -26,7 +26,7 @@ export function summarizeLatency(latenciesMs: readonly number[]): LatencySummary
     p99: percentile(sorted, 99),
     p999: percentile(sorted, 99.9),
     max: sorted[sorted.length - 1] as number,
-    mean: sum / sorted.length,
+    mean: roundMs(sum / sorted.length),
   };
 }
 
@@ -44,8 +44,10 @@ export function maxStallMs(completedAtMs: readonly number[], durationMs: number)
     longest = Math.max(longest, t - previous);
     previous = Math.max(previous, t);
   }
-  return Math.max(longest, durationMs - previous);
+  return roundMs(Math.max(longest, durationMs - previous));
 }
+
+const roundMs = (ms: number) => Math.round(ms * 1000) / 1000;
 
 function isSuccessful(sample: RequestSample): boolean {
   return sample.status !== null && sample.status < 400;

@@ -8,8 +8,8 @@ import { summarizePhase } from '../../src/load/stats.js';
 const fixture = fileURLToPath(new URL('./fixtures/station-server.mjs', import.meta.url));
 const children: ChildProcess[] = [];
 
-async function startServer(blockMs = 0, periodMs = 3000): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = fork(fixture, [String(blockMs), String(periodMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+async function startServer(blockMs = 0, periodMs = 3000, firstBlockAtMs = periodMs): Promise<{ child: ChildProcess; baseUrl: string }> {
+  const child = fork(fixture, [String(blockMs), String(periodMs), String(firstBlockAtMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   children.push(child);
   const [message] = (await once(child, 'message')) as [{ port: number }];
   return { child, baseUrl: `http://127.0.0.1:${message.port}` };
@@ -44,7 +44,8 @@ const base = (baseUrl: string): LightLoadOptions => ({
 
 describe('runLightLoad', () => {
   it('shows a server that blocks 1 s every 3 s as latency and stalls, not as fewer requests', async () => {
-    const { baseUrl } = await startServer(1000, 3000);
+    // Blocks at about 1-2 s, 4-5 s and 7-8 s of the phase: a third of the requests are sent into a block.
+    const { baseUrl } = await startServer(1000, 3000, 1000);
     const recording = await runLightLoad({ ...base(baseUrl), connections: 200, durationMs: 9000 });
     const phase = summarizePhase(recording);
     // 50 req/s for 9 s, all sent on schedule and answered (some late).
@@ -56,6 +57,16 @@ describe('runLightLoad', () => {
     expect(phase.slowShare).toBeGreaterThanOrEqual(0.15);
     expect(phase.slowShare).toBeLessThanOrEqual(0.5);
   }, 30_000);
+
+  it('still counts a freeze as latency when too few connections are open to cover it', async () => {
+    // 5 connections cover 100 ms at 50 req/s: requests due during the block wait in the driver for a
+    // connection, and that wait counts, because latency runs from the intended send time.
+    const { baseUrl } = await startServer(1000, 3000, 1000);
+    const phase = summarizePhase(await runLightLoad({ ...base(baseUrl), connections: 5, durationMs: 3000 }));
+    expect(phase.requests).toBeGreaterThanOrEqual(145);
+    expect(phase.latencyMs.p99).toBeGreaterThanOrEqual(700);
+    expect(phase.slowShare).toBeGreaterThanOrEqual(0.15);
+  });
 
   it('counts requests by the pid in x-served-by and spreads them on the schedule', async () => {
     const { child, baseUrl } = await startServer();
