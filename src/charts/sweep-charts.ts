@@ -1,0 +1,90 @@
+// Sweep charts: round-trip time and MB/s against message size, one line per transport, log-log.
+// Each failure point is marked with a cross at its size (at the height of the transport's last
+// intact round trip) and labelled with its failure kind.
+import type { ChartConfiguration } from 'chart.js';
+import type { SweepResult, SweepTransportResult } from '../results/schema.js';
+import { firstFailure } from '../report/facts.js';
+import { CHART_SIZE, logAxis, sizeAxis } from './axes.js';
+import { REFERENCE_TRANSPORT, TRANSPORT_IDS, colourOf, orderIds } from './palette.js';
+import { pointLabels, type PointLabel } from './plugins.js';
+import { renderPng } from './render.js';
+
+function ordered(sweep: SweepResult): SweepTransportResult[] {
+  return orderIds(sweep.transports.map((t) => t.transport), TRANSPORT_IDS).flatMap((id) => sweep.transports.filter((t) => t.transport === id));
+}
+
+function okSeries(t: SweepTransportResult, value: (p: SweepTransportResult['points'][number]) => number | null | undefined) {
+  return [...t.points]
+    .sort((a, b) => a.sizeBytes - b.sizeBytes)
+    .flatMap((p) => {
+      const y = p.state === 'ok' ? value(p) : null;
+      return y !== null && y !== undefined && y > 0 ? [{ x: p.sizeBytes, y }] : [];
+    });
+}
+
+function allSizes(sweep: SweepResult): number[] {
+  return sweep.transports.flatMap((t) => t.points.map((p) => p.sizeBytes));
+}
+
+function missingNote(sweep: SweepResult): string {
+  const absent = TRANSPORT_IDS.filter((id) => !sweep.transports.some((t) => t.transport === id));
+  const notes = [...(sweep.state === 'errored' ? [`sweep errored: ${sweep.error ?? ''}`] : []), ...(absent.length > 0 ? [`not in this sweep: ${absent.join(', ')}`] : [])];
+  return notes.join('; ');
+}
+
+function lineStyle(id: string) {
+  const reference = id === REFERENCE_TRANSPORT;
+  return { borderColor: colourOf(id), backgroundColor: colourOf(id), borderWidth: reference ? 4 : 2, borderDash: reference ? [10, 5] : [], pointRadius: 4 };
+}
+
+/** Round-trip time vs message size, log-log, failures marked and labelled. */
+export function roundTripChart(sweep: SweepResult): Buffer {
+  const transports = ordered(sweep);
+  const lines = transports.map((t) => ({ label: t.transport, data: okSeries(t, (p) => p.roundTripMs?.median), ...lineStyle(t.transport) }));
+  const allY = lines.flatMap((l) => l.data.map((d) => d.y));
+  const floorY = allY.length > 0 ? Math.min(...allY) : 1;
+  const labels: PointLabel[] = [];
+  const markers = transports.flatMap((t, i) => {
+    const failure = firstFailure(t);
+    if (!failure) return [];
+    const y = lines[i]?.data.at(-1)?.y ?? floorY;
+    labels.push({ x: failure.sizeBytes, y, text: `${t.transport}: ${failure.state}`, colour: colourOf(t.transport) });
+    return [{ label: `${t.transport} failure`, data: [{ x: failure.sizeBytes, y }], borderColor: colourOf(t.transport), backgroundColor: colourOf(t.transport), pointStyle: 'crossRot' as const, pointRadius: 11, borderWidth: 4, showLine: false }];
+  });
+  const config: ChartConfiguration<'line'> = {
+    type: 'line',
+    data: { datasets: [...lines, ...markers] },
+    options: {
+      plugins: {
+        title: { display: true, text: 'Sweep: round trip vs message size (× = first failure, labelled with its kind)', font: { size: 18 } },
+        subtitle: { display: missingNote(sweep) !== '', text: missingNote(sweep) },
+        legend: { position: 'right', labels: { filter: (item) => !item.text.endsWith(' failure') } },
+      },
+      scales: { x: sizeAxis(allSizes(sweep)), y: logAxis('round trip, median (ms, log scale)') },
+    },
+    plugins: [pointLabels(labels)],
+  };
+  return renderPng(config as ChartConfiguration, CHART_SIZE.widthPx, CHART_SIZE.heightPx);
+}
+
+/** MB/s vs message size, raw-socket drawn thick and dashed as the reference. */
+export function sweepThroughputChart(sweep: SweepResult): Buffer {
+  const lines = ordered(sweep).map((t) => ({
+    label: t.transport === REFERENCE_TRANSPORT ? `${t.transport} (reference)` : t.transport,
+    data: okSeries(t, (p) => p.mbPerS),
+    ...lineStyle(t.transport),
+  }));
+  const config: ChartConfiguration<'line'> = {
+    type: 'line',
+    data: { datasets: lines },
+    options: {
+      plugins: {
+        title: { display: true, text: `Sweep: throughput vs message size (${REFERENCE_TRANSPORT} = bytes over a Unix socket, no framing)`, font: { size: 18 } },
+        subtitle: { display: missingNote(sweep) !== '', text: missingNote(sweep) },
+        legend: { position: 'right' },
+      },
+      scales: { x: sizeAxis(allSizes(sweep)), y: logAxis('throughput (MB/s, log scale)') },
+    },
+  };
+  return renderPng(config as ChartConfiguration, CHART_SIZE.widthPx, CHART_SIZE.heightPx);
+}

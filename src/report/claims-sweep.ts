@@ -1,0 +1,94 @@
+// Verdicts of the claims measured by the message-size sweep. Pure: results in, verdict out.
+import type { SweepResult, SweepTransportResult } from '../results/schema.js';
+import { commonOkSizes, firstFailure, largestOk, transportOf, type Failure } from './facts.js';
+import { formatBytes, formatMs, formatNumber } from './format.js';
+import { THRESHOLDS as T, type ClaimVerdict, type Verdict } from './verdict.js';
+
+function failureText(f: Failure): string {
+  return `${formatBytes(f.sizeBytes)} (${f.state}${f.error ? `: ${f.error}` : ''})`;
+}
+
+/** "fork-json: intact up to 16 MiB; first failure at 64 MiB (timeout)". */
+export function reach(id: string, t: SweepTransportResult | undefined): string {
+  if (!t) return `${id}: not in the sweep`;
+  const ok = largestOk(t);
+  const failure = firstFailure(t);
+  const intact = ok === null ? 'nothing delivered intact' : `intact up to ${formatBytes(ok)}`;
+  return `${id}: ${intact}; ${failure ? `first failure at ${failureText(failure)}` : 'no failure'}`;
+}
+
+function tested(t: SweepTransportResult | undefined): t is SweepTransportResult {
+  return t !== undefined && t.points.some((p) => p.state !== 'skipped');
+}
+
+/** `process.send` has a limit of about 8-20 KB. */
+export function sendLimitClaim(sweep: SweepResult | null): ClaimVerdict {
+  const t = transportOf(sweep, 'fork-json');
+  const figures = [reach('fork-json', t), reach('fork-advanced', transportOf(sweep, 'fork-advanced'))];
+  if (!tested(t)) return { verdict: 'no data', figures };
+  const ok = largestOk(t);
+  const failure = firstFailure(t);
+  let verdict: Verdict = 'no data';
+  if (failure && failure.sizeBytes <= T.sendLimitMaxBytes) verdict = 'holds';
+  else if (ok !== null && ok >= T.farBeyondLimitBytes) verdict = 'does not hold';
+  else if (failure) verdict = 'partly';
+  else if (ok !== null && ok > T.sendLimitMaxBytes) verdict = 'does not hold';
+  return { verdict, figures };
+}
+
+/** Linux has a 64 KB message size limit: where a receiver that does not frame messages breaks. */
+export function linuxLimitClaim(sweep: SweepResult | null): ClaimVerdict {
+  const t = transportOf(sweep, 'naive-socket');
+  const figures = [reach('naive-socket (unframed receiver)', t)];
+  if (!tested(t)) return { verdict: 'no data', figures };
+  const ok = largestOk(t);
+  const failure = firstFailure(t);
+  let verdict: Verdict = 'no data';
+  if (ok !== null && ok >= T.farBeyondLimitBytes) verdict = 'does not hold';
+  else if (failure && ok !== null && ok <= T.linuxLimitBytes && failure.sizeBytes > T.linuxLimitBytes) verdict = 'holds';
+  else if (failure) verdict = 'partly';
+  else if (ok !== null && ok > T.linuxLimitBytes) verdict = 'does not hold';
+  return { verdict, figures };
+}
+
+/** Child IPC is 100-10,000x slower than it should be, growing with size. */
+export function slowdownClaim(sweep: SweepResult | null): ClaimVerdict {
+  const fork = transportOf(sweep, 'fork-json');
+  const raw = transportOf(sweep, 'raw-socket');
+  if (!fork || !raw) {
+    return { verdict: 'no data', figures: [`${fork ? 'raw-socket' : 'fork-json'}: not in the sweep`] };
+  }
+  const ratios = commonOkSizes(fork, raw).map((sizeBytes) => {
+    const forkMbPerS = fork.points.find((p) => p.sizeBytes === sizeBytes)?.mbPerS ?? 0;
+    const rawMbPerS = raw.points.find((p) => p.sizeBytes === sizeBytes)?.mbPerS ?? 0;
+    return { sizeBytes, ratio: rawMbPerS / forkMbPerS };
+  });
+  const first = ratios[0];
+  const last = ratios[ratios.length - 1];
+  if (!first || !last) return { verdict: 'no data', figures: ['no size delivered intact by both fork-json and raw-socket'] };
+  const figures = [
+    `raw-socket MB/s ÷ fork-json MB/s: ${ratios.map((r) => `${formatNumber(r.ratio)}x at ${formatBytes(r.sizeBytes)}`).join(', ')}`,
+  ];
+  const maxRatio = Math.max(...ratios.map((r) => r.ratio));
+  const growing = ratios.length >= 2 && last.ratio > first.ratio;
+  let verdict: Verdict = 'partly';
+  if (maxRatio < T.slowdownPartly) verdict = 'does not hold';
+  else if (maxRatio >= T.slowdownHolds && growing) verdict = 'holds';
+  return { verdict, figures };
+}
+
+/** Intact at the data set's size: true; failed below it: false; not tested that far: null. */
+export function carriesDataSet(t: SweepTransportResult | undefined): boolean | null {
+  if (!tested(t)) return null;
+  const ok = largestOk(t);
+  if (ok !== null && ok >= T.dataSetBytes) return true;
+  return firstFailure(t) ? false : null;
+}
+
+/** Round trip at the largest size delivered intact, for "where it stops being usable". */
+export function roundTripAtLargest(id: string, t: SweepTransportResult | undefined): string | null {
+  const ok = t ? largestOk(t) : null;
+  const point = t?.points.find((p) => p.sizeBytes === ok && p.state === 'ok');
+  if (!point?.roundTripMs) return null;
+  return `${id} round trip at ${formatBytes(point.sizeBytes)}: ${formatMs(point.roundTripMs.median)} ms (median)`;
+}

@@ -1,0 +1,55 @@
+// Small pure readings of results that the claims, tables and charts share.
+import type { CompletedScenarioResult, Phase, ScenarioResult, SweepPoint, SweepResult, SweepTransportResult } from '../results/schema.js';
+
+export function transportOf(sweep: SweepResult | null, id: string): SweepTransportResult | undefined {
+  return sweep?.transports.find((t) => t.transport === id);
+}
+
+export function completed(result: ScenarioResult | undefined): CompletedScenarioResult | undefined {
+  return result?.state === 'completed' ? result : undefined;
+}
+
+function bySize(t: SweepTransportResult): SweepPoint[] {
+  return [...t.points].sort((a, b) => a.sizeBytes - b.sizeBytes);
+}
+
+/** Largest size delivered intact, or null when none was. */
+export function largestOk(t: SweepTransportResult): number | null {
+  const ok = t.points.filter((p) => p.state === 'ok').map((p) => p.sizeBytes);
+  return ok.length > 0 ? Math.max(...ok) : null;
+}
+
+export interface Failure {
+  sizeBytes: number;
+  state: string;
+  error?: string;
+}
+
+/** The recorded failure point, or else the smallest failed point (a sweep may stop before recording it). */
+export function firstFailure(t: SweepTransportResult): Failure | null {
+  if (t.failurePoint) return t.failurePoint;
+  const failed = bySize(t).find((p) => p.state !== 'ok' && p.state !== 'skipped');
+  return failed ? { sizeBytes: failed.sizeBytes, state: failed.state, ...(failed.error ? { error: failed.error } : {}) } : null;
+}
+
+export function okPoint(t: SweepTransportResult | undefined, sizeBytes: number): SweepPoint | undefined {
+  return t?.points.find((p) => p.sizeBytes === sizeBytes && p.state === 'ok');
+}
+
+/** Sizes at which both transports delivered intact with a throughput, ascending. */
+export function commonOkSizes(a: SweepTransportResult, b: SweepTransportResult): number[] {
+  return bySize(a)
+    .filter((p) => p.state === 'ok' && (p.mbPerS ?? 0) > 0 && (okPoint(b, p.sizeBytes)?.mbPerS ?? 0) > 0)
+    .map((p) => p.sizeBytes);
+}
+
+/** Share of light requests that were slow (> 100 ms) or failed outright (error, timeout). */
+export function unresponsiveShare(phase: Phase): number {
+  const failedShare = phase.requests > 0 ? (phase.errors + phase.timeouts) / phase.requests : 0;
+  return phase.slowShare + failedShare;
+}
+
+export function maxEventLoopDelayMs(result: CompletedScenarioResult): number | null {
+  const maxes = Object.values(result.eventLoop).map((e) => e.maxMs);
+  return maxes.length > 0 ? Math.max(...maxes) : null;
+}

@@ -1,0 +1,100 @@
+// Markdown tables of the scenarios and the sweep. Pure: results in, text out. A missing or errored
+// result gets its row, with the reason, so the table never hides what did not run.
+import { SCENARIO_IDS, TRANSPORT_IDS, orderIds } from '../charts/palette.js';
+import type { Phase, ScenarioResult, SweepPoint, SweepResult } from '../results/schema.js';
+import { firstFailure, largestOk, maxEventLoopDelayMs, unresponsiveShare } from './facts.js';
+import { cell, formatBytes, formatMs, formatNumber, formatPercent } from './format.js';
+
+const NONE = '—';
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [row(header), row(header.map(() => '---')), ...rows.map(row)].join('\n');
+}
+
+const SCENARIO_HEADER = [
+  'scenario',
+  'result',
+  'baseline p50 / p99 ms',
+  'during imports p50 / p99 / max ms',
+  'req/s baseline / imports',
+  'slow or failed',
+  'max stall ms',
+  'imports ok',
+  'mean import s',
+  'max loop delay ms',
+];
+
+function baselineCells(phase: Phase | undefined): string[] {
+  if (!phase) return [NONE];
+  return [`${formatMs(phase.latencyMs.p50)} / ${formatMs(phase.latencyMs.p99)}`];
+}
+
+function scenarioRow(id: string, result: ScenarioResult | undefined): string[] {
+  const empty = (n: number): string[] => Array.from({ length: n }, () => NONE);
+  if (!result) return [id, '**no result**', ...empty(8)];
+  if (result.state === 'errored') {
+    return [id, `**errored**: ${cell(result.error)}`, ...baselineCells(result.phases?.baseline), ...empty(7)];
+  }
+  const { baseline, underLoad } = result.phases;
+  const ok = result.imports.filter((i) => i.ok);
+  const meanImportS = ok.length > 0 ? ok.reduce((sum, i) => sum + i.durationMs, 0) / ok.length / 1000 : null;
+  const loopMs = maxEventLoopDelayMs(result);
+  const l = underLoad.latencyMs;
+  return [
+    id,
+    'completed',
+    ...baselineCells(baseline),
+    `${formatMs(l.p50)} / ${formatMs(l.p99)} / ${formatMs(l.max)}`,
+    `${formatNumber(baseline.rps)} / ${formatNumber(underLoad.rps)}`,
+    formatPercent(unresponsiveShare(underLoad)),
+    formatMs(underLoad.maxStallMs),
+    `${ok.length} / ${result.imports.length}`,
+    meanImportS === null ? NONE : formatNumber(meanImportS),
+    loopMs === null ? NONE : formatMs(loopMs),
+  ];
+}
+
+/** One row per scenario of the talk (and any other present), in the talk's order. */
+export function scenarioTable(scenarios: ReadonlyMap<string, ScenarioResult>): string {
+  const ids = orderIds([...SCENARIO_IDS, ...scenarios.keys()], SCENARIO_IDS);
+  return table(SCENARIO_HEADER, ids.map((id) => scenarioRow(id, scenarios.get(id))));
+}
+
+function sweepCell(point: SweepPoint | undefined): string {
+  if (!point) return NONE;
+  if (point.state === 'ok') return point.mbPerS === null ? 'ok' : formatNumber(point.mbPerS);
+  if (point.state === 'skipped') return 'skipped';
+  return `**${point.state}**`;
+}
+
+function sweepTransportIds(sweep: SweepResult): string[] {
+  return orderIds([...TRANSPORT_IDS, ...sweep.transports.map((t) => t.transport)], TRANSPORT_IDS);
+}
+
+/** Rows transports, columns sizes, cells MB/s or the failure kind. */
+export function sweepTable(sweep: SweepResult): string {
+  const sizes = [...new Set(sweep.transports.flatMap((t) => t.points.map((p) => p.sizeBytes)))].sort((a, b) => a - b);
+  const rows = sweepTransportIds(sweep).map((id) => {
+    const t = sweep.transports.find((x) => x.transport === id);
+    if (!t) return [`${id} (not in this sweep)`, ...sizes.map(() => NONE)];
+    return [id, ...sizes.map((s) => sweepCell(t.points.find((p) => p.sizeBytes === s)))];
+  });
+  return table(['transport', ...sizes.map(formatBytes)], rows);
+}
+
+export function failureTable(sweep: SweepResult): string {
+  const rows = sweepTransportIds(sweep).map((id) => {
+    const t = sweep.transports.find((x) => x.transport === id);
+    if (!t) return [id, 'not in this sweep', NONE, NONE, NONE];
+    const ok = largestOk(t);
+    const failure = firstFailure(t);
+    const intact = ok === null ? 'none' : formatBytes(ok);
+    if (!failure) return [id, 'none', NONE, NONE, intact];
+    return [id, formatBytes(failure.sizeBytes), failure.state, failure.error ? cell(failure.error) : NONE, intact];
+  });
+  return table(['transport', 'first failure', 'kind', 'error', 'largest intact'], rows);
+}
