@@ -1,0 +1,39 @@
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import { projectRoot } from '../paths.js';
+import { resolveSweepConfig, type SweepArgs } from '../sweep/config.js';
+import { runSweepCommand } from '../sweep/main.js';
+import { getTransport, transportIds } from '../transports/registry.js';
+import { abortOnSignals } from './signals.js';
+
+// Every value is read as a string and checked by resolveSweepConfig, so "12XB" is a one-line
+// usage error naming --sizes (exit 2) before any process starts, never a silent NaN.
+export const sweepCommand: CommandModule<object, SweepArgs> = {
+  command: 'sweep',
+  describe: 'message-size sweep of every transport: MB/s, event-loop blocking, peak RSS, failure points; writes results/<run-id>/sweep.json',
+  builder: (y) =>
+    y
+      .option('transports', { type: 'string', describe: `comma-separated, default all: ${transportIds.join(', ')}` })
+      .option('sizes', { type: 'string', describe: 'comma-separated sizes (1048576, 64KiB, 10MB); default 1 KiB to --max-size in steps of x4, plus 64 KiB +- 1' })
+      .option('max-size', { type: 'string', describe: 'largest size, up to 1GiB (default 256MiB; 16MiB with --quick)' })
+      .option('payload', { type: 'string', describe: 'bytes (random) or records (station records, serialized the transport\'s own way)', default: 'bytes' })
+      .option('repeat', { type: 'string', describe: 'exchanges per size, on one fresh peer (default 3; 1 with --quick)' })
+      .option('timeout', { type: 'string', describe: 'seconds allowed per exchange', default: '30' })
+      .option('child-heap-mb', { type: 'string', describe: 'run the receiving child with --max-old-space-size=MB (a smaller server)' })
+      .option('quick', { type: 'boolean', describe: 'sizes up to 16 MiB, one repeat: about a minute', default: false })
+      .option('json', { type: 'boolean', describe: 'print only the result document on stdout', default: false })
+      .option('out', { type: 'string', describe: 'results directory', default: path.join(projectRoot, 'results') }),
+  handler: async (args) => {
+    const config = resolveSweepConfig(args, transportIds, path.join(projectRoot, 'results'));
+    const interrupt = abortOnSignals();
+    try {
+      await runSweepCommand(config, config.transports.map((id) => getTransport(id)), {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        signal: interrupt.signal,
+      });
+    } finally {
+      interrupt.dispose();
+    }
+  },
+};

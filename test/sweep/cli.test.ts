@@ -1,0 +1,48 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { validateResult } from '../../src/results/store.js';
+import { runCli } from '../helpers/cli.js';
+
+const outDir = mkdtempSync(path.join(os.tmpdir(), 'sweep-cli-'));
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+describe('sweep command', () => {
+  it.each([
+    [['--sizes', '12XB'], '--sizes must be a size such as 1048576, 64KiB or 10MB (got "12XB")'],
+    [['--repeat', '0'], '--repeat must be an integer from 1 to 100 (got "0")'],
+    [['--max-size', '2GiB'], '--max-size must be from 1 byte to 1 GiB (got "2GiB")'],
+    [['--transports', 'carrier-pigeon'], '--transports accepts a comma-separated list of:'],
+  ])('rejects %j with one line naming the option, exit 2, nothing started', async (args, message) => {
+    const run = await runCli(['sweep', ...args, '--out', path.join(outDir, 'never')]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain(message);
+    expect(existsSync(path.join(outDir, 'never'))).toBe(false);
+  });
+
+  it('--json prints only the result document, the same one it writes', async () => {
+    const out = path.join(outDir, 'json');
+    const run = await runCli(['sweep', '--transports', 'raw-socket', '--sizes', '1KiB,64KiB', '--repeat', '2', '--json', '--out', out]);
+    expect(run.code).toBe(0);
+    const printed = validateResult(JSON.parse(run.stdout));
+    const [runId] = readdirSync(out);
+    expect(printed).toEqual(JSON.parse(readFileSync(path.join(out, runId!, 'sweep.json'), 'utf8')));
+    if (printed.kind !== 'sweep') throw new Error('not a sweep result');
+    expect(printed.state).toBe('completed');
+    expect(printed.config).toMatchObject({ transports: ['raw-socket'], sizesBytes: [1024, 65536], repeat: 2, timeoutMs: 30_000 });
+    expect(printed.transports[0]!.points.map((p) => [p.sizeBytes, p.state])).toEqual([[1024, 'ok'], [65536, 'ok']]);
+    expect(run.stderr).toBe(''); // piped: no progress line
+  });
+
+  it('prints the summary table and failure points when not --json', async () => {
+    const run = await runCli(['sweep', '--transports', 'naive-socket', '--sizes', '1KiB,1MiB', '--quick', '--out', path.join(outDir, 'table')]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^MB\/s +1 KiB +1 MiB\nnaive-socket +[\d.]+ +(corrupted|error)\n/);
+    expect(run.stdout).toMatch(/Failure points:\n {2}naive-socket {2}(corrupted|error) at 1 MiB: /);
+    expect(run.stdout).toContain(`wrote ${path.join(outDir, 'table')}`);
+    expect(run.stderr).toBe('');
+  });
+});
