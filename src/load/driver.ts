@@ -139,7 +139,13 @@ export async function runLightLoad(options: LightLoadOptions, signal?: AbortSign
   const done = new Promise<void>((resolve, reject) => {
     instance = autocannon(autocannonOptions, (error: unknown) => (error ? reject(error) : resolve()));
   });
-  if (options.progress && instance) autocannon.track(instance, { renderProgressBar: true, renderResultsTable: false, renderLatencyTable: false });
+  if (options.progress && instance) {
+    // track() reads the duration for its header and bar from instance.opts, a copy separate from the
+    // one the run uses: show the phase length rather than the drain upper bound.
+    const shown = (instance as autocannon.Instance & { opts?: { duration?: number } }).opts;
+    if (shown) shown.duration = Math.ceil(options.durationMs / 1000);
+    autocannon.track(instance, { renderProgressBar: true, renderResultsTable: false, renderLatencyTable: false });
+  }
 
   recording.startedAtEpochMs = Date.now();
   startMs = performance.now();
