@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { CHART_SIZE, TIMELINE_SIZE } from '../../src/charts/axes.js';
+import { colourOf } from '../../src/charts/palette.js';
+import { eventLoopChart, latencyPercentilesChart, throughputChart } from '../../src/charts/scenario-charts.js';
+import { roundTripChart, sweepThroughputChart } from '../../src/charts/sweep-charts.js';
+import { timelineChart } from '../../src/charts/timeline-chart.js';
+import type { ErroredScenarioResult, ScenarioResult } from '../../src/results/schema.js';
+import { RUN_A, RUN_B, completedScenario, fixture, fixtureSweep, scenariosOf, sweepWith, transport, KiB } from '../report/builders.js';
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Width and height from the IHDR chunk, which a valid PNG carries first. */
+function pngSize(png: Buffer): { widthPx: number; heightPx: number } {
+  expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+  expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
+  return { widthPx: png.readUInt32BE(16), heightPx: png.readUInt32BE(20) };
+}
+
+const full = scenariosOf(
+  completedScenario('single-thread'),
+  completedScenario('cluster', RUN_B),
+  completedScenario('fork-send'),
+  fixture<ScenarioResult>(RUN_B, 'node-ipc'),
+  completedScenario('buffer-zlib', RUN_B),
+  completedScenario('chunked', RUN_B),
+);
+
+describe('scenario charts', () => {
+  it('render to PNGs of the chart size from the fixtures (with one errored scenario)', () => {
+    for (const render of [latencyPercentilesChart, throughputChart, eventLoopChart]) {
+      expect(pngSize(render(full))).toEqual(CHART_SIZE);
+    }
+  });
+  it('render with no scenario at all', () => {
+    for (const render of [latencyPercentilesChart, throughputChart, eventLoopChart]) {
+      expect(pngSize(render(scenariosOf()))).toEqual(CHART_SIZE);
+    }
+  });
+  it('draw different pixels for different data', () => {
+    expect(throughputChart(full).equals(throughputChart(scenariosOf()))).toBe(false);
+  });
+});
+
+describe('timeline chart', () => {
+  it('renders a completed scenario, an errored one without timeline, and an empty timeline', () => {
+    const errored = fixture<ErroredScenarioResult>(RUN_B, 'node-ipc');
+    const empty = { ...completedScenario('fork-send'), timeline: [], imports: [] };
+    for (const result of [completedScenario('cluster', RUN_A), errored, empty]) {
+      expect(pngSize(timelineChart(result))).toEqual(TIMELINE_SIZE);
+    }
+  });
+});
+
+describe('sweep charts', () => {
+  it('render the fixture sweep (ok points, failure points, skipped sizes)', () => {
+    expect(pngSize(roundTripChart(fixtureSweep()))).toEqual(CHART_SIZE);
+    expect(pngSize(sweepThroughputChart(fixtureSweep()))).toEqual(CHART_SIZE);
+  });
+  it('render a sweep where every point failed, and one with no transport', () => {
+    const failed = sweepWith(transport('fork-json', [[KiB, 'crashed'], [4 * KiB, 'skipped']]));
+    const none = { ...sweepWith(), state: 'errored' as const, error: 'interrupted' };
+    for (const sweep of [failed, none]) {
+      expect(pngSize(roundTripChart(sweep))).toEqual(CHART_SIZE);
+      expect(pngSize(sweepThroughputChart(sweep))).toEqual(CHART_SIZE);
+    }
+  });
+});
+
+describe('palette', () => {
+  it('gives each talk scenario and transport its own colour, shared by same-named ones', () => {
+    const ids = ['single-thread', 'cluster', 'fork-send', 'node-ipc', 'buffer-zlib', 'chunked', 'fork-advanced', 'naive-socket', 'worker-transfer', 'raw-socket'];
+    expect(new Set(ids.map(colourOf)).size).toBe(ids.length);
+    expect(colourOf('fork-json')).toBe(colourOf('fork-send'));
+    expect(colourOf('worker-pool')).toBe(colourOf('worker-pool'));
+  });
+});

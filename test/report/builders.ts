@@ -1,0 +1,55 @@
+// Small results for verdict tests, built from the hand-written fixtures so they stay realistic.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CompletedScenarioResult, ScenarioResult, SweepPoint, SweepResult, SweepState, SweepTransportResult } from '../../src/results/schema.js';
+import { validateResult } from '../../src/results/store.js';
+
+export const FIXTURES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'results');
+export const RUN_A = '2026-03-01T10-00-00Z-a1f3';
+export const RUN_B = '2026-03-02T09-30-00Z-b7c2';
+export const KiB = 1024;
+export const MiB = 1024 * KiB;
+
+export function fixture<T>(runId: string, name: string): T {
+  return structuredClone(validateResult(JSON.parse(readFileSync(path.join(FIXTURES_DIR, runId, `${name}.json`), 'utf8')))) as T;
+}
+
+export function fixtureSweep(): SweepResult {
+  return fixture<SweepResult>(RUN_B, 'sweep');
+}
+
+export function completedScenario(name: string, runId = RUN_A): CompletedScenarioResult {
+  return fixture<CompletedScenarioResult>(runId, name);
+}
+
+/** A transport whose points are ok (number = MB/s) or a state, in size order. */
+export function transport(id: string, cells: [number, number | SweepState][]): SweepTransportResult {
+  const points: SweepPoint[] = cells.map(([sizeBytes, cell]) =>
+    typeof cell === 'number'
+      ? { sizeBytes, state: 'ok', roundTripMs: { median: 1, min: 1, max: 1 }, mbPerS: cell, senderMaxBlockMs: 0, peakRssBytes: null }
+      : { sizeBytes, state: cell, roundTripMs: null, mbPerS: null, senderMaxBlockMs: null, peakRssBytes: null },
+  );
+  const failed = points.find((p) => p.state !== 'ok' && p.state !== 'skipped');
+  return {
+    transport: id,
+    points,
+    failurePoint: failed ? { sizeBytes: failed.sizeBytes, state: failed.state as Exclude<SweepState, 'ok' | 'skipped'> } : null,
+  };
+}
+
+export function sweepWith(...transports: SweepTransportResult[]): SweepResult {
+  return { ...fixtureSweep(), transports };
+}
+
+/** The fork-send fixture, renamed, with its during-imports slow share set. */
+export function scenarioWithSlowShare(id: string, slowShare: number): CompletedScenarioResult {
+  const result = completedScenario('fork-send');
+  result.scenario = id;
+  result.phases.underLoad.slowShare = slowShare;
+  return result;
+}
+
+export function scenariosOf(...results: ScenarioResult[]): Map<string, ScenarioResult> {
+  return new Map(results.map((r) => [r.scenario, r]));
+}

@@ -1,0 +1,116 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readResult } from '../../src/results/store.js';
+import { loadLatest } from '../../src/report/load.js';
+import { scenarioCommand, sweepCommand } from '../../src/report/commands.js';
+import { failureTable, scenarioTable, sweepTable } from '../../src/report/tables.js';
+import type { ScenarioResult } from '../../src/results/schema.js';
+import { FIXTURES_DIR, RUN_A, RUN_B, fixtureSweep } from './builders.js';
+
+async function fixtureScenarios(): Promise<Map<string, ScenarioResult>> {
+  const input = await loadLatest(FIXTURES_DIR);
+  return new Map([...input.scenarios].map(([id, l]) => [id, l.result]));
+}
+
+describe('fixture results', () => {
+  it('all pass validateResult', async () => {
+    for (const run of [RUN_A, RUN_B]) {
+      for (const name of await readdir(path.join(FIXTURES_DIR, run))) {
+        await expect(readResult(path.join(FIXTURES_DIR, run, name))).resolves.toHaveProperty('schemaVersion', 1);
+      }
+    }
+  });
+
+  it('loadLatest picks the latest result of each scenario and the latest sweep', async () => {
+    const input = await loadLatest(FIXTURES_DIR);
+    expect(Object.fromEntries([...input.scenarios].map(([id, l]) => [id, l.file]))).toEqual({
+      'single-thread': `${RUN_A}/single-thread.json`,
+      'fork-send': `${RUN_A}/fork-send.json`,
+      cluster: `${RUN_B}/cluster.json`,
+      'node-ipc': `${RUN_B}/node-ipc.json`,
+      'buffer-zlib': `${RUN_B}/buffer-zlib.json`,
+      chunked: `${RUN_B}/chunked.json`,
+    });
+    expect(input.sweep?.file).toBe(`${RUN_B}/sweep.json`);
+    expect(input.unreadable).toEqual([]);
+  });
+});
+
+describe('scenario table', () => {
+  it('renders every scenario, the errored one with its error', async () => {
+    expect(scenarioTable(await fixtureScenarios())).toBe(
+      [
+        '| scenario | result | baseline p50 / p99 ms | during imports p50 / p99 / max ms | req/s baseline / imports | slow or failed | max stall ms | imports ok | mean import s | max loop delay ms |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        '| single-thread | completed | 0.90 / 2.80 | 1180 / 3380 / 3431 | 50.0 / 50.0 | 58.0% | 3440 | 3 / 3 | 3.40 | 3430 |',
+        '| cluster | completed | 0.90 / 2.80 | 1.20 / 3290 / 3400 | 50.0 / 49.6 | 27.8% | 3400 | 3 / 3 | 3.40 | 3390 |',
+        '| fork-send | completed | 0.90 / 2.80 | 1.00 / 4.90 / 213 | 50.0 / 50.0 | 0.4% | 230 | 3 / 3 | 4.09 | 212 |',
+        '| node-ipc | **errored**: node-ipc client did not connect within 10000 ms | 0.90 / 2.80 | — | — | — | — | — | — | — |',
+        '| buffer-zlib | completed | 0.90 / 2.80 | 1.10 / 118 / 171 | 50.0 / 50.0 | 1.2% | 180 | 3 / 3 | 5.19 | 171 |',
+        '| chunked | completed | 0.90 / 2.80 | 1.00 / 3.90 / 48.8 | 50.0 / 50.0 | 0.0% | 62.0 | 2 / 3 | 4.29 | 48.0 |',
+      ].join('\n'),
+    );
+  });
+
+  it('shows a missing scenario as such and keeps extra ones after the talk\'s', async () => {
+    const scenarios = await fixtureScenarios();
+    const extra = { ...scenarios.get('chunked')!, scenario: 'worker-pool' };
+    scenarios.delete('chunked');
+    scenarios.set('worker-pool', extra);
+    const lines = scenarioTable(scenarios).split('\n');
+    expect(lines[7]).toBe('| chunked | **no result** | — | — | — | — | — | — | — | — |');
+    expect(lines[8]?.startsWith('| worker-pool | completed |')).toBe(true);
+  });
+});
+
+describe('sweep tables', () => {
+  it('rows transports, columns sizes, cells MB/s or the failure kind', () => {
+    expect(sweepTable(fixtureSweep())).toBe(
+      [
+        '| transport | 1 KiB | 16 KiB | 64 KiB | 256 KiB | 1 MiB | 16 MiB | 64 MiB |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- |',
+        '| fork-json | 1.90 | 18.1 | 41.0 | 62.3 | 70.1 | 64.2 | **timeout** |',
+        '| fork-advanced | 2.10 | 21.5 | 55.2 | 98.7 | 131 | 148 | 151 |',
+        '| node-ipc | 0.80 | 6.20 | 11.4 | 12.9 | 13.1 | **timeout** | skipped |',
+        '| naive-socket | 3.80 | 47.9 | 150 | **corrupted** | skipped | skipped | skipped |',
+        '| buffer-zlib | 0.90 | 9.80 | 24.6 | 31.0 | 33.2 | 30.8 | **out-of-memory** |',
+        '| chunked | 3.10 | 40.2 | 128 | 302 | 560 | 702 | 712 |',
+        '| worker-transfer | 2.50 | 35.7 | 141 | 420 | 890 | 1321 | 1350 |',
+        '| raw-socket | 4.10 | 52.0 | 160 | 411 | 821 | 1150 | 1211 |',
+      ].join('\n'),
+    );
+  });
+
+  it('lists failure points, and a transport missing from the sweep', () => {
+    const sweep = fixtureSweep();
+    sweep.transports = sweep.transports.filter((t) => t.transport !== 'worker-transfer');
+    expect(failureTable(sweep)).toBe(
+      [
+        '| transport | first failure | kind | error | largest intact |',
+        '| --- | --- | --- | --- | --- |',
+        '| fork-json | 64 MiB | timeout | no reply within 30000 ms | 16 MiB |',
+        '| fork-advanced | none | — | — | 64 MiB |',
+        '| node-ipc | 16 MiB | timeout | no reply within 30000 ms | 1 MiB |',
+        '| naive-socket | 256 KiB | corrupted | sha256 mismatch: received 4 messages for 1 | 64 KiB |',
+        '| buffer-zlib | 64 MiB | out-of-memory | child killed: JavaScript heap out of memory (--max-old-space-size=512) | 16 MiB |',
+        '| chunked | none | — | — | 64 MiB |',
+        '| worker-transfer | not in this sweep | — | — | — |',
+        '| raw-socket | none | — | — | 64 MiB |',
+      ].join('\n'),
+    );
+    expect(sweepTable(sweep).split('\n')[8]).toBe('| worker-transfer (not in this sweep) | — | — | — | — | — | — | — |');
+  });
+});
+
+describe('reproduction commands', () => {
+  it('are rebuilt from the resolved config in CLI units', async () => {
+    const scenarios = await fixtureScenarios();
+    expect(scenarioCommand(scenarios.get('cluster')!)).toBe(
+      'npm run scenario cluster -- --duration 20 --warmup 2 --rate 50 --connections 50 --records 100000 --imports 3 --changes 0.1 --work 200 --workers 2 --reconnect --import-timeout 120',
+    );
+    expect(sweepCommand(fixtureSweep())).toBe(
+      'npm run sweep -- --transports fork-json,fork-advanced,node-ipc,naive-socket,buffer-zlib,chunked,worker-transfer,raw-socket --sizes 1024,16384,65536,262144,1048576,16777216,67108864 --max-size 67108864 --payload bytes --repeat 3 --timeout 30 --child-heap-mb 512',
+    );
+  });
+});
