@@ -8,7 +8,11 @@ import { startForkedChild } from './fork-channel.js';
 import { PrivateTempDir } from './temp-dir.js';
 import { TransportError, type ExchangeResult, type Job, type Payload, type PeerOptions, type Transport, type TransportPeer } from './types.js';
 
-/** Data frame size: 1 MiB measured faster than 64 KiB (fewer headers and writev entries); see the report. */
+/**
+ * Data frame size. Measured echo round trips (2 cores, busy machine): 1 MiB frames 623 MB/s at
+ * 64 MiB and 724 MB/s at 256 MiB, 64 KiB frames 525 and 782 MB/s: equal within noise, so the larger
+ * one, for 16x fewer frame headers and writev entries.
+ */
 export const CHUNKED_FRAME_BYTES = 1024 * 1024;
 
 type Outcome = { ok: true; message: Buffer } | { ok: false; error: TransportError };
