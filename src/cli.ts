@@ -4,13 +4,14 @@
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { scenarioCommand } from './commands/scenario.js';
+import { reportCommand } from './commands/report.js';
 import { sweepCommand } from './commands/sweep.js';
 import { InterruptedError, UsageError } from './commands/usage.js';
 import { constants } from 'node:os';
 
 // Each command lives in src/commands/<name>.ts; register it here with one line.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const commands: CommandModule<any, any>[] = [scenarioCommand, sweepCommand];
+const commands: CommandModule<any, any>[] = [scenarioCommand, sweepCommand, reportCommand];
 
 function exitWith(code: number, message: string): never {
   process.stderr.write(`${message.split('\n')[0]}\n`);

@@ -42,7 +42,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
   builder: (y) =>
     y
       .option('results', { type: 'string', default: 'results', describe: 'results directory (run dirs with JSON files)' })
-      .option('report', { type: 'string', default: path.join(projectRoot, 'REPORT.md'), describe: 'report file to write' }),
+      .option('report', { type: 'string', default: path.join(projectRoot, 'REPORT.md'), defaultDescription: 'REPORT.md at the project root', describe: 'report file to write (only its generated section is rewritten)' }),
   handler: async (args) => {
     const resultsDir = path.resolve(args.results);
     const isDir = await stat(resultsDir).then((s) => s.isDirectory(), () => false);
