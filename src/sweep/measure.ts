@@ -5,6 +5,7 @@ import { classifyFailure, type Failure } from './classify.js';
 import { SweepInterrupted, withDeadline } from './deadline.js';
 import { describeMismatch, describePayload } from './integrity.js';
 import { makePayload, payloadDigest, type PayloadKind } from './payload.js';
+import { processPeakRssBytes } from './peer-rss.js';
 import { startProbe } from './probe.js';
 import { mbPerSecond, spread } from './stats.js';
 
@@ -90,7 +91,12 @@ async function runRepeats(peer: TransportPeer, options: PointOptions, samples: S
   return null;
 }
 
+/** The peer process's own peak RSS; for an in-process peer (worker-transfer), what the transport reports. */
 async function receiverPeak(peer: TransportPeer, bound: number, signal?: AbortSignal): Promise<number | null> {
+  if (peer.pid !== process.pid) {
+    const kernelPeakBytes = await processPeakRssBytes(peer.pid);
+    if (kernelPeakBytes !== null) return kernelPeakBytes;
+  }
   if (!peer.peerPeakRssBytes) return null;
   return withDeadline(peer.peerPeakRssBytes(), bound, 'peer peak RSS', signal);
 }

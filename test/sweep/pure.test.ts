@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyFailure } from '../../src/sweep/classify.js';
 import { describeMismatch } from '../../src/sweep/integrity.js';
+import { processPeakRssBytes } from '../../src/sweep/peer-rss.js';
 import { canonicalJson, payloadDigest, recordsForSize } from '../../src/sweep/payload.js';
 import { defaultSizes, formatSize, MIB } from '../../src/sweep/sizes.js';
 import { mbPerSecond, spread } from '../../src/sweep/stats.js';
@@ -18,6 +19,14 @@ describe('sizes', () => {
     expect([1024, 65535, 65537, 256 * MIB, 1024 ** 3, 10_000_000, 1000, 1500, 7].map(formatSize)).toEqual([
       '1 KiB', '64 KiB-1', '64 KiB+1', '256 MiB', '1 GiB', '10 MB', '1 kB', '1500 B', '7 B',
     ]);
+  });
+});
+
+describe('processPeakRssBytes', () => {
+  it('reads the kernel high-water mark of a live process, null for none', async () => {
+    const own = await processPeakRssBytes(process.pid);
+    expect(own).toBeGreaterThanOrEqual(process.memoryUsage.rss() - 1024 * 1024); // VmHWM >= current RSS (kB rounding aside)
+    expect(await processPeakRssBytes(2 ** 22 + 12345)).toBeNull(); // above Linux's pid_max limit: no such process
   });
 });
 

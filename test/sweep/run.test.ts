@@ -53,6 +53,10 @@ describe('runSweep with injected faults', () => {
     expect(ok.senderMaxBlockMs).toBeGreaterThanOrEqual(0);
     expect(ok.peakRssBytes!.sender).toBeGreaterThan(4 * MIB);
     expect(ok.peakRssBytes!.receiver).toBeNull(); // the in-process fake cannot report a peer RSS
+    // A child's peak RSS comes from the kernel (VmHWM), not inflated by this process's RSS at fork.
+    const child = results[6]!.points[2]!;
+    expect(child.peakRssBytes!.receiver).toBeGreaterThan(MIB);
+    expect(child.peakRssBytes!.receiver).toBeLessThan(120 * MIB); // a small node child, not this vitest process
     const failed = results[4]!.points[0]!;
     expect(failed.roundTripMs).toBeNull();
     expect(failed.mbPerS).toBeNull();
