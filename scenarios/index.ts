@@ -1,9 +1,13 @@
 import type { ScenarioDefinition } from '../src/scenario/define.js';
+import bufferZlib from './buffer-zlib.js';
+import chunked from './chunked.js';
 import cluster from './cluster.js';
+import forkSend from './fork-send.js';
+import nodeIpc from './node-ipc.js';
 import singleThread from './single-thread.js';
 
 /** Every runnable scenario, in the talk's order. A new scenario is one file plus one line here. */
-export const scenarios: readonly ScenarioDefinition[] = [singleThread, cluster];
+export const scenarios: readonly ScenarioDefinition[] = [singleThread, cluster, forkSend, nodeIpc, bufferZlib, chunked];
 
 export const scenarioIds = (): string[] => scenarios.map((s) => s.id);
 

@@ -12,11 +12,15 @@ import { waitAllGone, watchDescendants } from '../helpers/processes.js';
 const SMOKE_ARGS = ['--duration', '2', '--warmup', '0.5', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300'];
 
 let outDir: string;
+let tmpDir: string;
 beforeAll(async () => {
   outDir = await mkdtemp(path.join(os.tmpdir(), 'ipc-lab-smoke-'));
+  // The run's own TMPDIR: every socket file and private temp dir it makes must be gone at the end.
+  tmpDir = await mkdtemp(path.join(os.tmpdir(), 'ipc-lab-smoke-tmp-'));
 });
 afterAll(async () => {
   await rm(outDir, { recursive: true, force: true });
+  await rm(tmpDir, { recursive: true, force: true });
 });
 
 describe.each(scenarios.map((s) => [s.id, s] as const))('scenario %s (smoke)', (id, scenario) => {
@@ -24,6 +28,7 @@ describe.each(scenarios.map((s) => [s.id, s] as const))('scenario %s (smoke)', (
     let watcher: ReturnType<typeof watchDescendants> | undefined;
     const run = await runCli(['scenario', id, ...SMOKE_ARGS, '--json', '--out', outDir, '--run-id', `smoke-${id}`], {
       onSpawn: (pid) => (watcher = watchDescendants(pid)),
+      env: { TMPDIR: tmpDir },
     });
     const seen = watcher?.stop() ?? [];
     expect(run.stderr).toBe('');
@@ -61,5 +66,6 @@ describe.each(scenarios.map((s) => [s.id, s] as const))('scenario %s (smoke)', (
     }
     expect(seen.length).toBeGreaterThan(0);
     expect(await waitAllGone(seen)).toEqual([]);
+    expect(await readdir(tmpDir)).toEqual([]);
   });
 });

@@ -1,0 +1,14 @@
+import { defineScenario } from '../src/scenario/define.js';
+import { serveOffloaded } from '../src/server/offload.js';
+
+export default defineScenario({
+  id: 'chunked',
+  title: 'Home-made chunked protocol: size first, "ready for data", frames, result size, ack, result',
+  talkIteration: 6,
+  transport: 'chunked',
+  story:
+    'The final protocol, "something like HTTP" over a Unix socket: the server announces the size, the child ' +
+    'answers "ready for data", the data follows in frames and is reassembled into one buffer of the ' +
+    'announced size; the result comes back the same way. "It worked, and it\'s still working today."',
+  serve: ({ config }) => serveOffloaded(config, 'chunked'),
+});

@@ -1,0 +1,14 @@
+import { defineScenario } from '../src/scenario/define.js';
+import { serveOffloaded } from '../src/server/offload.js';
+
+export default defineScenario({
+  id: 'node-ipc',
+  title: 'node-ipc: a socket server in the HTTP process, the forked child connects as client',
+  talkIteration: 4,
+  transport: 'node-ipc',
+  story:
+    'The HTTP process runs a node-ipc server; a child forked per import connects, says it is ready, gets ' +
+    'the data ("operation start"), works, and emits the result back; then the server stops and the child ' +
+    'exits. It worked for the business-partner import.',
+  serve: ({ config }) => serveOffloaded(config, 'node-ipc'),
+});

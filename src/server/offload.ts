@@ -1,0 +1,88 @@
+import type { ServeConfig, ServingHandle } from '../scenario/define.js';
+import { getTransport } from '../transports/registry.js';
+import type { TransportId, TransportPeer } from '../transports/types.js';
+import type { ImportJob, ImportOutcome, RunImport } from './import-job.js';
+import { measureBlocking } from './metrics.js';
+import { serveApp } from './serve.js';
+
+/**
+ * Hands each import to a child over `transportId`: a child forked for that import (as in the talk),
+ * or with `pool`, one child kept alive and reused, one import at a time.
+ */
+export function offloadImports(transportId: TransportId, config: ServeConfig): { runImport: RunImport; close: () => Promise<void> } {
+  const transport = getTransport(transportId);
+  const options = {
+    timeoutMs: config.importTimeoutMs,
+    ...(config.childHeapMb !== null ? { childHeapMb: config.childHeapMb } : {}),
+  };
+  const live = new Set<TransportPeer>();
+  let pooled: Promise<TransportPeer> | null = null;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const startPeer = async (): Promise<TransportPeer> => {
+    const peer = await transport.start(options);
+    live.add(peer);
+    return peer;
+  };
+  const closePeer = async (peer: TransportPeer): Promise<void> => {
+    live.delete(peer);
+    await peer.close();
+  };
+
+  const exchange = async (peer: TransportPeer, job: ImportJob): Promise<ImportOutcome> => {
+    const { value: result, maxBlockMs } = await measureBlocking(() =>
+      peer.exchange(
+        { kind: 'diff', baselineRecords: job.baselineRecords, baselineSeed: job.baselineSeed, workPerRecord: job.workPerRecord },
+        { kind: 'records', records: job.incoming },
+      ),
+    );
+    if (result.reply.kind !== 'diff') throw new Error(`${transportId} child replied with ${result.reply.kind}, expected a diff`);
+    return {
+      counts: result.reply.diff.counts,
+      changedRecords: result.reply.diff.changedRecords.length,
+      bytesToWorker: result.bytesToPeer,
+      bytesFromWorker: result.bytesFromPeer,
+      workerPid: peer.pid,
+      transferBlockMs: maxBlockMs,
+    };
+  };
+
+  const perImport: RunImport = async (job) => {
+    const peer = await startPeer();
+    try {
+      return await exchange(peer, job);
+    } finally {
+      await closePeer(peer);
+    }
+  };
+
+  const fromPool: RunImport = (job) => {
+    const run = queue.then(async () => {
+      pooled ??= startPeer();
+      const peer = await pooled;
+      try {
+        return await exchange(peer, job);
+      } catch (error: unknown) {
+        // A failed exchange may leave the child dead or mid-protocol: never reuse it.
+        pooled = null;
+        await closePeer(peer);
+        throw error;
+      }
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  return {
+    runImport: config.pool ? fromPool : perImport,
+    close: async () => {
+      await Promise.all([...live].map(closePeer));
+    },
+  };
+}
+
+/** An HTTP process that does no import work itself: it dispatches each import to a child and waits. */
+export function serveOffloaded(config: ServeConfig, transportId: TransportId): Promise<ServingHandle> {
+  const offload = offloadImports(transportId, config);
+  return serveApp(config, offload.runImport, offload.close);
+}
