@@ -3,6 +3,7 @@ import type { SweepPoint } from '../results/schema.js';
 import type { Job, Transport, TransportPeer } from '../transports/types.js';
 import { classifyFailure, type Failure } from './classify.js';
 import { SweepInterrupted, withDeadline } from './deadline.js';
+import { collectGarbage } from './gc.js';
 import { describeMismatch, describePayload } from './integrity.js';
 import { makePayload, payloadDigest, type PayloadKind } from './payload.js';
 import { processPeakRssBytes } from './peer-rss.js';
@@ -73,6 +74,7 @@ async function runRepeats(peer: TransportPeer, options: PointOptions, samples: S
     const payload = makePayload(options.payload, options.sizeBytes, r + 1);
     const sentDigest = payloadDigest(payload);
     const sentSummary = describePayload(payload);
+    collectGarbage();
     const probe = startProbe();
     const startedMs = performance.now();
     let reply;

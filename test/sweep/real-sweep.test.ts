@@ -5,7 +5,7 @@ import type { Transport } from '../../src/transports/types.js';
 import { isAlive } from './fakes.js';
 
 const KIB = 1024;
-const SIZES = [KIB, 16 * KIB, 64 * KIB + 1, 256 * KIB, 1024 * KIB];
+const SIZES = [KIB, 16 * KIB, 64 * KIB + 1, 1024 * KIB];
 
 describe('a real sweep of every transport up to 1 MiB', () => {
   it('is ok everywhere except naive-socket above 64 KiB, and leaves no peer behind', async () => {
@@ -31,7 +31,7 @@ describe('a real sweep of every transport up to 1 MiB', () => {
         expect(states.slice(0, 2)).toEqual([[KIB, 'ok'], [16 * KIB, 'ok']]);
         expect(result.failurePoint?.sizeBytes).toBe(64 * KIB + 1);
         expect(['corrupted', 'error']).toContain(result.failurePoint?.state);
-        expect(states.slice(3)).toEqual([[256 * KIB, 'skipped'], [1024 * KIB, 'skipped']]);
+        expect(states.slice(3)).toEqual([[1024 * KIB, 'skipped']]);
       } else {
         expect({ transport: result.transport, states, failure: result.failurePoint }).toEqual({
           transport: result.transport,
@@ -41,6 +41,7 @@ describe('a real sweep of every transport up to 1 MiB', () => {
         const largest = result.points.at(-1)!;
         expect(largest.mbPerS).toBeGreaterThan(0);
         expect(largest.peakRssBytes!.sender).toBeGreaterThan(0);
+        expect(largest.peakRssBytes!.receiver).toBeGreaterThan(0);
       }
     }
     expect(pids.length).toBeGreaterThanOrEqual(transportIds.length * 2);
