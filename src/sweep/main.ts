@@ -15,6 +15,12 @@ export interface SweepIo {
   signal?: AbortSignal;
 }
 
+/** "interrupted by SIGINT" rather than the sweep's internal wrapper. */
+function describeFailure(failure: unknown): string {
+  const shown = failure instanceof SweepInterrupted && failure.reason instanceof Error ? failure.reason : failure;
+  return shown instanceof Error ? shown.message : String(shown);
+}
+
 /**
  * Runs the sweep and writes results/<run-id>/sweep.json, also when it errors (then rethrows, so the
  * CLI exits 1). Prints the summary table and failure points, or with --json only the document.
@@ -51,7 +57,7 @@ export async function runSweepCommand(config: SweepConfig, transports: readonly 
     startedAt,
     finishedAt: new Date().toISOString(),
     state: failure === null ? 'completed' : 'errored',
-    ...(failure !== null ? { error: failure instanceof Error ? failure.message : String(failure) } : {}),
+    ...(failure !== null ? { error: describeFailure(failure) } : {}),
     env: captureEnv(),
     config: { ...config },
     transports: measured,
