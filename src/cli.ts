@@ -3,6 +3,7 @@
 // option), 1 anything else that failed.
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { benchCommand } from './commands/bench.js';
 import { scenarioCommand } from './commands/scenario.js';
 import { reportCommand } from './commands/report.js';
 import { sweepCommand } from './commands/sweep.js';
@@ -11,7 +12,7 @@ import { constants } from 'node:os';
 
 // Each command lives in src/commands/<name>.ts; register it here with one line.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const commands: CommandModule<any, any>[] = [scenarioCommand, sweepCommand, reportCommand];
+const commands: CommandModule<any, any>[] = [scenarioCommand, sweepCommand, reportCommand, benchCommand];
 
 function exitWith(code: number, message: string): never {
   process.stderr.write(`${message.split('\n')[0]}\n`);

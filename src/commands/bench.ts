@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import { scenarioIds } from '../../scenarios/index.js';
+import { compiledEntry, projectRoot } from '../paths.js';
+import { newRunId } from '../results/store.js';
+import { generateReport } from './report.js';
+import { InterruptedError } from './usage.js';
+
+interface BenchArgs {
+  quick: boolean;
+  out: string;
+  report: string;
+}
+
+interface BenchStep {
+  label: string;
+  args: string[];
+}
+
+// --quick: every scenario for 5 s per phase with one import of half the talk's data set, and the
+// quick sweep (up to 16 MiB): the whole bench in about 3 minutes on 2 cores.
+const QUICK_SCENARIO_ARGS = ['--duration', '5', '--warmup', '1', '--records', '50000', '--imports', '1'];
+
+export function benchSteps(quick: boolean, outDir: string, runId: string): BenchStep[] {
+  const common = ['--out', outDir, '--run-id', runId];
+  return [
+    ...scenarioIds().map((id) => ({
+      label: `scenario ${id}`,
+      args: ['scenario', id, ...(quick ? QUICK_SCENARIO_ARGS : []), ...common],
+    })),
+    { label: 'sweep', args: ['sweep', ...(quick ? ['--quick'] : []), ...common] },
+  ];
+}
+
+/** Runs one step as its own CLI process, so each step's processes are ended before the next starts. */
+function runStep(step: BenchStep, signal: AbortSignal): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [compiledEntry('cli.js'), ...step.args], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const forward = (): void => {
+      child.kill('SIGTERM');
+    };
+    signal.addEventListener('abort', forward, { once: true });
+    child.on('close', (code) => {
+      signal.removeEventListener('abort', forward);
+      resolve(code);
+    });
+  });
+}
+
+export const benchCommand: CommandModule<object, BenchArgs> = {
+  command: 'bench',
+  describe: 'every scenario, then the sweep, then the report (charts + REPORT.md), all in one run id',
+  builder: (y) =>
+    y
+      .option('quick', { type: 'boolean', default: false, describe: 'short phases and the quick sweep: about 3 minutes' })
+      .option('out', { type: 'string', default: 'results', describe: 'results directory' })
+      .option('report', { type: 'string', default: path.join(projectRoot, 'REPORT.md'), describe: 'report file to write' })
+      .example('$0 bench --quick', 'a complete report in about 3 minutes'),
+  handler: async (args) => {
+    const outDir = path.resolve(args.out);
+    const runId = newRunId();
+    const steps = benchSteps(args.quick, outDir, runId);
+    const onTerminal = Boolean(process.stderr.isTTY);
+    const controller = new AbortController();
+    let interrupted: NodeJS.Signals | null = null;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      interrupted ??= signal;
+      controller.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const failed: string[] = [];
+    const benchStartMs = performance.now();
+    try {
+      for (const [index, step] of steps.entries()) {
+        if (interrupted) break;
+        const stepStartMs = performance.now();
+        if (onTerminal) process.stderr.write(`[bench ${index + 1}/${steps.length + 1}] ${step.label} ...\n`);
+        const code = await runStep(step, controller.signal);
+        if (code !== 0) failed.push(`${step.label} (exit code ${code})`);
+        if (onTerminal) {
+          const seconds = ((performance.now() - stepStartMs) / 1000).toFixed(0);
+          process.stderr.write(`[bench ${index + 1}/${steps.length + 1}] ${step.label} ${code === 0 ? 'done' : 'FAILED'} in ${seconds} s\n`);
+        }
+      }
+      if (interrupted) throw new InterruptedError(interrupted);
+      if (onTerminal) process.stderr.write(`[bench ${steps.length + 1}/${steps.length + 1}] report ...\n`);
+      // Failed steps still wrote their (errored) results: the report shows them as such.
+      const file = await generateReport(outDir, path.resolve(args.report));
+      const minutes = ((performance.now() - benchStartMs) / 60_000).toFixed(1);
+      process.stdout.write(`\nbench run ${runId}: ${steps.length} steps in ${minutes} min; wrote ${path.relative(process.cwd(), file) || file}\n`);
+      if (failed.length > 0) throw new Error(`bench steps failed: ${failed.join(', ')} (their errors are in the report)`);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  },
+};
