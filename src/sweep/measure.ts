@@ -45,17 +45,17 @@ export async function measurePoint(transport: Transport, options: PointOptions):
   let peer: TransportPeer | undefined;
   const bound = options.timeoutMs + options.graceMs;
   try {
-    peer = await withDeadline(
-      transport.start({
-        timeoutMs: options.timeoutMs,
-        childHeapMb: options.childHeapMb,
-        // Room for the echo and any framing: the sweep means to send this size, not to test refusal.
-        maxMessageBytes: 2 * options.sizeBytes + 1024 * 1024,
-      }),
-      bound,
-      `${transport.id} start`,
-      options.signal,
-    );
+    const starting = transport.start({
+      timeoutMs: options.timeoutMs,
+      childHeapMb: options.childHeapMb,
+      // Room for the echo and any framing: the sweep means to send this size, not to test refusal.
+      maxMessageBytes: 2 * options.sizeBytes + 1024 * 1024,
+    });
+    peer = await withDeadline(starting, bound, `${transport.id} start`, options.signal).catch((error: unknown) => {
+      // Gave up waiting (timeout, interrupt): a peer that still comes up later must not be left running.
+      starting.then((late) => closePeer(late), () => undefined);
+      throw error;
+    });
     failure = await runRepeats(peer, options, samples, bound);
     if (!failure) samples.receiverPeakRssBytes = await receiverPeak(peer, bound, options.signal);
   } catch (error: unknown) {

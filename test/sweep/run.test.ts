@@ -89,4 +89,17 @@ describe('runSweep with injected faults', () => {
     await expect(sweeping).rejects.toThrow('sweep interrupted');
     expect(closed.count).toBe(1);
   });
+
+  it('closes a peer whose start finishes only after the sweep gave up on it', async () => {
+    const closed = { count: 0 };
+    const hanging = hangAbove(0, closed);
+    const slowStart = { ...hanging, start: async (options: Parameters<typeof hanging.start>[0]) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return hanging.start(options);
+    } };
+    const [result] = await runSweep([slowStart], { sizesBytes: [KIB], payload: 'bytes', repeat: 1, timeoutMs: 50, graceMs: 50 });
+    expect(result!.failurePoint).toEqual({ sizeBytes: KIB, state: 'timeout', error: 'hangs start: no answer within 100 ms' });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(closed.count).toBe(1);
+  });
 });
