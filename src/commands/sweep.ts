@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { projectRoot } from '../paths.js';
-import { resolveSweepConfig, type SweepArgs } from '../sweep/config.js';
+import { newRunId } from '../results/store.js';
+import { resolveRunId, resolveSweepConfig, type SweepArgs } from '../sweep/config.js';
 import { runSweepCommand } from '../sweep/main.js';
 import { getTransport, transportIds } from '../transports/registry.js';
 import { abortOnSignals } from './signals.js';
@@ -22,15 +23,18 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('child-heap-mb', { type: 'string', describe: 'run the receiving child with --max-old-space-size=MB (a smaller server)' })
       .option('quick', { type: 'boolean', describe: 'sizes up to 16 MiB, one repeat: about a minute', default: false })
       .option('json', { type: 'boolean', describe: 'print only the result document on stdout', default: false })
-      .option('out', { type: 'string', describe: 'results directory', default: path.join(projectRoot, 'results') }),
+      .option('out', { type: 'string', describe: 'results directory', default: path.join(projectRoot, 'results') })
+      .option('run-id', { type: 'string', hidden: true }),
   handler: async (args) => {
     const config = resolveSweepConfig(args, transportIds, path.join(projectRoot, 'results'));
+    const runId = resolveRunId(args.runId, newRunId);
     const interrupt = abortOnSignals();
     try {
       await runSweepCommand(config, config.transports.map((id) => getTransport(id)), {
         stdout: process.stdout,
         stderr: process.stderr,
         signal: interrupt.signal,
+        runId,
       });
     } finally {
       interrupt.dispose();

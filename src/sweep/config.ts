@@ -15,6 +15,7 @@ export interface SweepArgs {
   quick?: boolean;
   json?: boolean;
   out?: unknown;
+  runId?: unknown;
 }
 
 /** Everything resolved and checked; recorded as the result file's `config`. */
@@ -66,4 +67,12 @@ export function resolveSweepConfig<T extends string>(args: SweepArgs, validTrans
     json: args.json === true,
     outDir: args.out === undefined ? defaultOutDir : path.resolve(String(args.out)),
   };
+}
+
+/** --run-id (hidden; `bench` puts every step in one run directory), else a fresh id. */
+export function resolveRunId(raw: unknown, fresh: () => string): string {
+  if (raw === undefined) return fresh();
+  const runId = String(raw);
+  if (!/^[\w.-]+$/.test(runId)) throw new UsageError(`--run-id accepts letters, digits, ".", "_" and "-" (got "${runId}")`);
+  return runId;
 }

@@ -13,6 +13,8 @@ export interface SweepIo {
   /** Progress goes here, only when it is a terminal. */
   stderr: ProgressStream;
   signal?: AbortSignal;
+  /** Default: a fresh run id. */
+  runId?: string;
 }
 
 /** "interrupted by SIGINT" rather than the sweep's internal wrapper. */
@@ -26,7 +28,7 @@ function describeFailure(failure: unknown): string {
  * CLI exits 1). Prints the summary table and failure points, or with --json only the document.
  */
 export async function runSweepCommand(config: SweepConfig, transports: readonly Transport[], io: SweepIo): Promise<SweepResult> {
-  const runId = newRunId();
+  const runId = io.runId ?? newRunId();
   const startedAt = new Date().toISOString();
   const progress = createProgress(io.stderr);
   const measured: SweepTransportResult[] = [];

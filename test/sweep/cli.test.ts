@@ -24,11 +24,12 @@ describe('sweep command', () => {
 
   it('--json prints only the result document, the same one it writes', async () => {
     const out = path.join(outDir, 'json');
-    const run = await runCli(['sweep', '--transports', 'raw-socket', '--sizes', '1KiB,64KiB', '--repeat', '2', '--json', '--out', out]);
+    const run = await runCli(['sweep', '--transports', 'raw-socket', '--sizes', '1KiB,64KiB', '--repeat', '2', '--json', '--out', out, '--run-id', 'bench-1']);
     expect(run.code).toBe(0);
     const printed = validateResult(JSON.parse(run.stdout));
-    const [runId] = readdirSync(out);
-    expect(printed).toEqual(JSON.parse(readFileSync(path.join(out, runId!, 'sweep.json'), 'utf8')));
+    expect(readdirSync(out)).toEqual(['bench-1']);
+    expect(printed.runId).toBe('bench-1');
+    expect(printed).toEqual(JSON.parse(readFileSync(path.join(out, 'bench-1', 'sweep.json'), 'utf8')));
     if (printed.kind !== 'sweep') throw new Error('not a sweep result');
     expect(printed.state).toBe('completed');
     expect(printed.config).toMatchObject({ transports: ['raw-socket'], sizesBytes: [1024, 65536], repeat: 2, timeoutMs: 30_000 });

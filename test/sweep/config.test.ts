@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/commands/usage.js';
-import { resolveSweepConfig } from '../../src/sweep/config.js';
+import { resolveRunId, resolveSweepConfig } from '../../src/sweep/config.js';
 
 const IDS = ['raw-socket', 'chunked', 'fork-json'] as const;
 const resolve = (args: Parameters<typeof resolveSweepConfig>[0]) => resolveSweepConfig(args, IDS, '/tmp/results');
@@ -38,5 +38,13 @@ describe('sweep options', () => {
     [{ transports: 'chunked,carrier-pigeon' }, '--transports accepts a comma-separated list of: raw-socket, chunked, fork-json (got "chunked,carrier-pigeon")'],
   ])('rejects %o naming the option', (args, message) => {
     expect(() => resolve(args)).toThrow(new UsageError(message));
+  });
+});
+
+describe('--run-id', () => {
+  it('takes a filesystem-safe id, else makes a fresh one', () => {
+    expect(resolveRunId('2026-11-27T08-00-00Z-abcd', () => 'fresh')).toBe('2026-11-27T08-00-00Z-abcd');
+    expect(resolveRunId(undefined, () => 'fresh')).toBe('fresh');
+    expect(() => resolveRunId('../etc', () => 'fresh')).toThrow(new UsageError('--run-id accepts letters, digits, ".", "_" and "-" (got "../etc")'));
   });
 });
