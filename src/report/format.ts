@@ -19,8 +19,18 @@ export function formatNumber(value: number): string {
 
 const BINARY = ['B', 'KiB', 'MiB', 'GiB'] as const;
 
-/** Sizes in binary units: 1024 -> "1 KiB", 65536 -> "64 KiB", 10485760 -> "10 MiB", 1500 -> "1.46 KiB". */
+/**
+ * Sizes in binary units: 1024 -> "1 KiB", 65536 -> "64 KiB", 10485760 -> "10 MiB", 1500 -> "1.46 KiB".
+ * A few bytes off a round size (the sweep's 64 KiB +- 1 probes) says so: 65537 -> "64 KiB+1", so
+ * the columns either side of a limit do not both read "64.0 KiB".
+ */
 export function formatBytes(bytes: number): string {
+  for (let unit = BINARY.length - 1; unit >= 1; unit--) {
+    const size = 1024 ** unit;
+    const nearest = Math.round(bytes / size);
+    const offset = bytes - nearest * size;
+    if (nearest >= 1 && offset !== 0 && Math.abs(offset) <= 16) return `${nearest} ${BINARY[unit]}${offset > 0 ? '+' : ''}${offset}`;
+  }
   let value = bytes;
   let unit = 0;
   while (value >= 1024 && unit < BINARY.length - 1) {
