@@ -19,7 +19,8 @@ export interface Envelope {
 
 const PREFIX_BYTES = 4;
 
-function bodyOf(payload: Payload | null): Buffer {
+/** The bytes a payload is on the wire: the bytes themselves (no copy), or JSON UTF-8 for structured data. */
+export function payloadBody(payload: Payload | null): Buffer {
   if (payload === null) return Buffer.alloc(0);
   if (payload.kind === 'bytes') return payload.bytes;
   return Buffer.from(JSON.stringify(payload.kind === 'records' ? payload.records : payload.diff));
@@ -31,7 +32,7 @@ export function encodeEnvelope(header: EnvelopeHeader, payload: Payload | null):
   const prefix = Buffer.allocUnsafe(PREFIX_BYTES + headerJson.length);
   prefix.writeUInt32BE(headerJson.length, 0);
   headerJson.copy(prefix, PREFIX_BYTES);
-  const body = bodyOf(payload);
+  const body = payloadBody(payload);
   return { parts: body.length > 0 ? [prefix, body] : [prefix], sizeBytes: prefix.length + body.length };
 }
 
@@ -45,13 +46,18 @@ export function decodeEnvelope(message: Buffer): Envelope {
   const header = JSON.parse(message.toString('utf8', PREFIX_BYTES, PREFIX_BYTES + headerBytes)) as EnvelopeHeader;
   const body = message.subarray(PREFIX_BYTES + headerBytes);
   if (header.type === 'error') return { header, payload: null };
-  switch (header.payloadKind) {
+  return { header, payload: payloadFromBody(header.payloadKind, body) };
+}
+
+/** The inverse of payloadBody; a bytes payload is `body` itself. Throws on JSON that does not parse. */
+export function payloadFromBody(kind: PayloadKind, body: Buffer): Payload {
+  switch (kind) {
     case 'bytes':
-      return { header, payload: { kind: 'bytes', bytes: body } };
+      return { kind: 'bytes', bytes: body };
     case 'records':
-      return { header, payload: { kind: 'records', records: JSON.parse(body.toString('utf8')) as Station[] } };
+      return { kind: 'records', records: JSON.parse(body.toString('utf8')) as Station[] };
     case 'diff':
-      return { header, payload: { kind: 'diff', diff: JSON.parse(body.toString('utf8')) as DiffResult } };
+      return { kind: 'diff', diff: JSON.parse(body.toString('utf8')) as DiffResult };
   }
-  throw new Error(`malformed message: unknown payload kind in header ${JSON.stringify(header)}`);
+  throw new Error(`malformed message: unknown payload kind ${JSON.stringify(kind)}`);
 }

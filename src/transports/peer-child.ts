@@ -3,6 +3,7 @@ import { serveChunkedPeer } from './chunked-peer.js';
 import { forkAdvancedCodec } from './fork-advanced.js';
 import { forkJsonCodec } from './fork-json.js';
 import { serveForkPeer } from './fork-peer.js';
+import { serveNaiveSocketPeer } from './naive-socket-peer.js';
 import { serveNodeIpcPeer } from './node-ipc-peer.js';
 import { serveSocketPeer } from './socket-peer.js';
 import type { TransportId } from './types.js';
@@ -31,8 +32,10 @@ switch (transportId) {
     serveForkPeer(bufferZlibCodec);
     break;
   case 'raw-socket':
+    serveSocketPeer(requireArg(0, 'socket path'));
+    break;
   case 'naive-socket':
-    serveSocketPeer(requireArg(0, 'socket path'), transportId === 'naive-socket');
+    serveNaiveSocketPeer(requireArg(0, 'socket path'));
     break;
   case 'chunked':
     serveChunkedPeer(requireArg(0, 'socket path'), Number(requireArg(1, 'max message bytes')), Number(requireArg(2, 'frame bytes')));

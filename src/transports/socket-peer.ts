@@ -15,30 +15,20 @@ export function answer(message: Buffer): Buffer[] {
 }
 
 export function writeParts(socket: net.Socket, parts: Buffer[]): void {
-  // Corked, so small messages leave in one writev and the naive receiver gets them in one read.
+  // Corked, so a small message's prefix and body leave in one writev.
   socket.cork();
   for (const part of parts) socket.write(part);
   socket.uncork();
 }
 
 /**
- * Peer side of raw-socket and naive-socket: one message per connection, no framing. The request ends
- * when the parent ends its side (allowHalfOpen keeps ours open for the reply).
+ * Peer side of raw-socket: one message per connection, no framing. The request ends when the parent
+ * ends its side (allowHalfOpen keeps ours open for the reply), so it is read whole at any size.
+ * (naive-socket has its own peer, naive-socket-peer.ts: only payload bytes on its socket.)
  */
-export function serveSocketPeer(socketPath: string, naive: boolean): void {
+export function serveSocketPeer(socketPath: string): void {
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     socket.on('error', () => socket.destroy());
-    if (naive) {
-      // THE BUG, KEPT ON PURPOSE (the talk's sixth iteration found it): this receiver treats one
-      // 'data' event as one whole message. A stream socket delivers big messages in pieces (Node
-      // reads at most 64 KiB at a time), so above that it answers a truncated message. Do not fix.
-      socket.once('data', (firstChunk: Buffer) => {
-        writeParts(socket, answer(firstChunk));
-        socket.end();
-        socket.on('data', () => undefined); // discard the rest, so the sender is not blocked
-      });
-      return;
-    }
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('end', () => {

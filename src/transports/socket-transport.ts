@@ -8,7 +8,7 @@ import { PrivateTempDir } from './temp-dir.js';
 import { TransportError, type ExchangeResult, type Job, type Payload, type PeerOptions, type Transport, type TransportPeer } from './types.js';
 
 /** Sends one message on a fresh connection, ends our side, reads until the peer ends: no framing. */
-function sendAndReadToEnd(socketPath: string, parts: Buffer[], sockets: Set<net.Socket>): Promise<Buffer> {
+export function sendAndReadToEnd(socketPath: string, parts: Buffer[], sockets: Set<net.Socket>): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ path: socketPath, allowHalfOpen: true });
     sockets.add(socket);
@@ -83,7 +83,7 @@ class SocketPeer implements TransportPeer {
   }
 }
 
-/** raw-socket and naive-socket differ only in how the peer reads (see socket-peer.ts). */
+/** raw-socket: one enveloped message per connection each way (see socket-peer.ts). */
 export function oneShotSocketTransport(meta: Pick<Transport, 'id' | 'title' | 'talkIteration'>): Transport {
   return {
     ...meta,

@@ -18,8 +18,8 @@ export interface WorkerRequest {
 }
 
 export type WorkerReply =
-  | { type: 'reply'; id: number; payload: WorkerPayload; peakRssBytes: number; requestBytes: number; replyBytes: number }
-  | { type: 'error'; id: number; message: string; peakRssBytes: number };
+  | { type: 'reply'; id: number; payload: WorkerPayload; requestBytes: number; replyBytes: number }
+  | { type: 'error'; id: number; message: string };
 
 /** The payload and its transfer list. A Buffer is copied once into an ArrayBuffer of its own size
  * unless it already owns all of one: transferring a pooled or shared ArrayBuffer would detach memory

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { errorMessage, peakRssBytes, runJob } from './peer-jobs.js';
+import { errorMessage, runJob } from './peer-jobs.js';
 import { fromWorkerPayload, toWorkerPayload, workerPayloadBytes, type WorkerReply, type WorkerRequest } from './worker-messages.js';
 
 // Entry point of the worker-transfer worker.
@@ -15,8 +15,8 @@ port.on('message', (request: WorkerRequest) => {
     // The worker owns what it received: an echo hands the same ArrayBuffer back without a copy.
     const { payload, transfer } = toWorkerPayload(result, true);
     const replyBytes = workerPayloadBytes(payload);
-    send({ type: 'reply', id: request.id, payload, peakRssBytes: peakRssBytes(), requestBytes, replyBytes }, transfer);
+    send({ type: 'reply', id: request.id, payload, requestBytes, replyBytes }, transfer);
   } catch (error) {
-    send({ type: 'error', id: request.id, message: errorMessage(error), peakRssBytes: peakRssBytes() });
+    send({ type: 'error', id: request.id, message: errorMessage(error) });
   }
 });

@@ -15,7 +15,6 @@ class WorkerPeer implements TransportPeer {
   private readonly guard: PeerGuard;
   private readonly waiting = new Map<number, (reply: WorkerReply) => void>();
   private nextId = 1;
-  private lastPeakRssBytes: number | null = null;
   private readonly exited: Promise<void>;
   private readonly unregister: () => void;
 
@@ -26,7 +25,6 @@ class WorkerPeer implements TransportPeer {
     this.guard = new PeerGuard(() => void worker.terminate());
     this.unregister = registerCleanup(() => void worker.terminate());
     worker.on('message', (reply: WorkerReply) => {
-      this.lastPeakRssBytes = reply.peakRssBytes;
       this.waiting.get(reply.id)?.(reply);
     });
     worker.on('error', (error: Error & { code?: string }) => {
@@ -66,9 +64,13 @@ class WorkerPeer implements TransportPeer {
     return { reply: fromWorkerPayload(reply.payload), bytesToPeer: reply.requestBytes, bytesFromPeer: reply.replyBytes, roundTripMs: performance.now() - startedMs };
   }
 
-  /** The worker shares this process: its peak RSS is the process's. */
+  /**
+   * Always null: the worker shares this process's memory, and the kernel keeps one peak per process
+   * (VmHWM), not per thread. That peak is the caller's own (sender plus receiver together), so
+   * reporting it as the receiver's would count the sender twice.
+   */
   peerPeakRssBytes(): Promise<number | null> {
-    return Promise.resolve(this.lastPeakRssBytes);
+    return Promise.resolve(null);
   }
 
   async close(): Promise<void> {
