@@ -3,6 +3,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TransportError, type Payload, type Transport, type TransportId, type TransportPeer } from '../../src/transports/types.js';
+import { isAlive } from '../helpers/processes.js';
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'fault-child.mjs');
 
@@ -87,11 +88,4 @@ export function childTransport(id: string, mode: 'echo' | 'crash' | 'kill', pids
   });
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isAlive };

@@ -9,11 +9,4 @@ export function ourTempDirs(): string[] {
   return readdirSync(os.tmpdir()).filter((name) => name.startsWith('ipc-lab-'));
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isAlive } from '../helpers/processes.js';
