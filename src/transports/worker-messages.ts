@@ -21,6 +21,11 @@ export type WorkerReply =
   | { type: 'reply'; id: number; payload: WorkerPayload; requestBytes: number; replyBytes: number }
   | { type: 'error'; id: number; message: string };
 
+/** Sent once the worker's modules are loaded and it listens: start-up ends here, not at 'online'. */
+export interface WorkerReady {
+  type: 'ready';
+}
+
 /** The payload and its transfer list. A Buffer is copied once into an ArrayBuffer of its own size
  * unless it already owns all of one: transferring a pooled or shared ArrayBuffer would detach memory
  * that other Buffers (or the caller) still use. */

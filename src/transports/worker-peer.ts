@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { errorMessage, runJob } from './peer-jobs.js';
-import { fromWorkerPayload, toWorkerPayload, workerPayloadBytes, type WorkerReply, type WorkerRequest } from './worker-messages.js';
+import { fromWorkerPayload, toWorkerPayload, workerPayloadBytes, type WorkerReady, type WorkerReply, type WorkerRequest } from './worker-messages.js';
 
 // Entry point of the worker-transfer worker.
 
@@ -20,3 +20,5 @@ port.on('message', (request: WorkerRequest) => {
     send({ type: 'error', id: request.id, message: errorMessage(error) });
   }
 });
+
+port.postMessage({ type: 'ready' } satisfies WorkerReady);

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { compiledEntry } from '../paths.js';
 import { registerCleanup } from './cleanup.js';
 import { PeerGuard } from './peer-guard.js';
-import { fromWorkerPayload, toWorkerPayload, type WorkerReply, type WorkerRequest } from './worker-messages.js';
+import { fromWorkerPayload, toWorkerPayload, type WorkerReady, type WorkerReply, type WorkerRequest } from './worker-messages.js';
 import { TransportError, type ExchangeResult, type Job, type Payload, type PeerOptions, type Transport, type TransportPeer } from './types.js';
 
 // Not in the talk: the zero-copy reference. A worker thread in this process; the payload's
@@ -24,8 +24,8 @@ class WorkerPeer implements TransportPeer {
   ) {
     this.guard = new PeerGuard(() => void worker.terminate());
     this.unregister = registerCleanup(() => void worker.terminate());
-    worker.on('message', (reply: WorkerReply) => {
-      this.waiting.get(reply.id)?.(reply);
+    worker.on('message', (reply: WorkerReply | WorkerReady) => {
+      if (reply.type !== 'ready') this.waiting.get(reply.id)?.(reply);
     });
     worker.on('error', (error: Error & { code?: string }) => {
       const kind = error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out-of-memory' : 'crashed';
@@ -40,10 +40,21 @@ class WorkerPeer implements TransportPeer {
     });
   }
 
-  /** Resolves once the worker runs; rejects if it fails first or takes longer than the timeout. */
+  /**
+   * Resolves once the worker has loaded its modules and listens (its 'ready' message; 'online' comes
+   * before the module graph is loaded, which would bill start-up to the first exchange); rejects if
+   * it fails first or takes longer than the timeout.
+   */
   started(): Promise<void> {
-    const online = new Promise<void>((resolve) => this.worker.once('online', () => resolve()));
-    return this.guard.guard(online, this.options.timeoutMs, 'worker start-up');
+    const ready = new Promise<void>((resolve) => {
+      const onMessage = (message: WorkerReply | WorkerReady): void => {
+        if (message.type !== 'ready') return;
+        this.worker.off('message', onMessage);
+        resolve();
+      };
+      this.worker.on('message', onMessage);
+    });
+    return this.guard.guard(ready, this.options.timeoutMs, 'worker start-up');
   }
 
   exchange(job: Job, payload: Payload): Promise<ExchangeResult> {
