@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     .version(false)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((message: string | undefined, error: Error | undefined) => {
-      if (error && !(error instanceof UsageError)) throw error;
+      // yargs' own parse errors (YError: a missing value, an unknown option) are usage errors too.
+      if (error && !(error instanceof UsageError) && error.name !== 'YError') throw error;
       exitWith(2, `ipc-lab: ${error?.message ?? message ?? 'bad arguments'} (see --help)`);
     });
   for (const command of commands) cli.command(command);

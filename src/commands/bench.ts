@@ -4,7 +4,7 @@ import type { CommandModule } from 'yargs';
 import { scenarioIds } from '../../scenarios/index.js';
 import { compiledEntry, projectRoot } from '../paths.js';
 import { newRunId } from '../results/store.js';
-import { generateReport } from './report.js';
+import { checkReportPath, generateReport } from './report.js';
 import { InterruptedError } from './usage.js';
 
 interface BenchArgs {
@@ -54,11 +54,12 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
   builder: (y) =>
     y
       .option('quick', { type: 'boolean', default: false, describe: 'short phases and the quick sweep: about 3 minutes' })
-      .option('out', { type: 'string', default: 'results', describe: 'results directory' })
-      .option('report', { type: 'string', default: path.join(projectRoot, 'REPORT.md'), describe: 'report file to write' })
+      .option('out', { type: 'string', default: path.join(projectRoot, 'results'), defaultDescription: 'results/ at the project root', describe: 'results directory' })
+      .option('report', { type: 'string', default: path.join(projectRoot, 'REPORT.md'), defaultDescription: 'REPORT.md at the project root', describe: 'report file to write' })
       .example('$0 bench --quick', 'a complete report in about 3 minutes'),
   handler: async (args) => {
     const outDir = path.resolve(args.out);
+    const reportFile = await checkReportPath(args.report); // before minutes of measuring, not after
     const runId = newRunId();
     const steps = benchSteps(args.quick, outDir, runId);
     const onTerminal = Boolean(process.stderr.isTTY);
@@ -87,7 +88,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       if (interrupted) throw new InterruptedError(interrupted);
       if (onTerminal) process.stderr.write(`[bench ${steps.length + 1}/${steps.length + 1}] report ...\n`);
       // Failed steps still wrote their (errored) results: the report shows them as such.
-      const file = await generateReport(outDir, path.resolve(args.report));
+      const file = await generateReport(outDir, reportFile);
       const minutes = ((performance.now() - benchStartMs) / 60_000).toFixed(1);
       process.stdout.write(`\nbench run ${runId}: ${steps.length} steps in ${minutes} min; wrote ${path.relative(process.cwd(), file) || file}\n`);
       if (failed.length > 0) throw new Error(`bench steps failed: ${failed.join(', ')} (their errors are in the report)`);

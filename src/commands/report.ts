@@ -36,6 +36,17 @@ export async function generateReport(resultsDir: string, reportFile: string, now
   return reportFile;
 }
 
+/** The report file's directory must exist and the path must not be a directory: a usage error otherwise. */
+export async function checkReportPath(raw: string): Promise<string> {
+  const file = path.resolve(raw);
+  const dirOk = await stat(path.dirname(file)).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(file).then((s) => s.isDirectory(), () => false);
+  if (!dirOk || isDir) {
+    throw new UsageError(`--report must be a file path in an existing directory (got "${raw}"${isDir ? ': a directory' : ': no such directory'})`);
+  }
+  return file;
+}
+
 export const reportCommand: CommandModule<object, ReportArgs> = {
   command: 'report',
   describe: 'render charts and REPORT.md from results files only (latest result of each scenario, latest sweep)',
@@ -47,7 +58,8 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     const resultsDir = path.resolve(args.results);
     const isDir = await stat(resultsDir).then((s) => s.isDirectory(), () => false);
     if (!isDir) throw new UsageError(`--results must be a results directory (got "${args.results}": not a directory)`);
-    const file = await generateReport(resultsDir, path.resolve(args.report));
+    const reportFile = await checkReportPath(args.report);
+    const file = await generateReport(resultsDir, reportFile);
     process.stdout.write(`wrote ${path.relative(process.cwd(), file) || file} and charts in ${path.join(path.relative(process.cwd(), resultsDir), 'charts')}\n`);
   },
 };

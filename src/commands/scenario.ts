@@ -1,6 +1,8 @@
 import os from 'node:os';
+import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { findScenario, scenarioIds, scenarios } from '../../scenarios/index.js';
+import { projectRoot } from '../paths.js';
 import { resultPath, newRunId, writeJsonAtomic } from '../results/store.js';
 import { renderScenarioSummary } from '../scenario/summary.js';
 import { runScenario, type ScenarioRunConfig } from '../scenario/run.js';
@@ -78,24 +80,24 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
     y
       .positional('id', { type: 'string', describe: `scenario id: ${scenarioIds().join(', ')}` })
       .option('list', { type: 'boolean', describe: 'list the scenarios with one-line titles' })
-      .option('duration', { type: 'string', default: '15', describe: 'seconds of each measured phase (baseline, under load)' })
-      .option('warmup', { type: 'string', default: '2', describe: 'seconds of warm-up traffic, not recorded' })
-      .option('rate', { type: 'string', default: '50', describe: 'light requests per second (fixed rate)' })
-      .option('connections', { type: 'string', describe: `keep-alive connections [default: rate x ${STALL_COVERED_S}, at least 10]` })
-      .option('records', { type: 'string', default: String(DEFAULT_RECORDS), describe: 'stations in the data set and in each import' })
-      .option('imports', { type: 'string', default: '2', describe: 'imports run one after another during the under-load phase' })
-      .option('changes', { type: 'string', default: String(DEFAULT_CHANGE_SHARE), describe: 'share of records an import adds, changes or deletes (0..1)' })
-      .option('work', { type: 'string', default: String(DEFAULT_WORK_PER_RECORD), describe: 'CPU work per record (the cost knob)' })
-      .option('workers', { type: 'string', describe: 'cluster: HTTP workers [default: cores, at least 2]' })
+      .option('duration', { type: 'string', requiresArg: true, default: '15', describe: 'seconds of each measured phase (baseline, under load)' })
+      .option('warmup', { type: 'string', requiresArg: true, default: '2', describe: 'seconds of warm-up traffic, not recorded' })
+      .option('rate', { type: 'string', requiresArg: true, default: '50', describe: 'light requests per second (fixed rate)' })
+      .option('connections', { type: 'string', requiresArg: true, describe: `keep-alive connections [default: rate x ${STALL_COVERED_S}, at least 10]` })
+      .option('records', { type: 'string', requiresArg: true, default: String(DEFAULT_RECORDS), describe: 'stations in the data set and in each import' })
+      .option('imports', { type: 'string', requiresArg: true, default: '2', describe: 'imports run one after another during the under-load phase' })
+      .option('changes', { type: 'string', requiresArg: true, default: String(DEFAULT_CHANGE_SHARE), describe: 'share of records an import adds, changes or deletes (0..1)' })
+      .option('work', { type: 'string', requiresArg: true, default: String(DEFAULT_WORK_PER_RECORD), describe: 'CPU work per record (the cost knob)' })
+      .option('workers', { type: 'string', requiresArg: true, describe: 'cluster: HTTP workers [default: cores, at least 2]' })
       .option('reconnect', { type: 'boolean', default: false, describe: 'a new connection per light request (cluster: spreads requests, not connections)' })
       .option('pool', { type: 'boolean', default: false, describe: 'IPC scenarios: keep one child alive across imports instead of forking per import' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'address the server binds' })
-      .option('port', { type: 'string', default: '0', describe: 'port the server binds (0: any free port)' })
-      .option('import-timeout', { type: 'string', default: '300', describe: 'seconds an import may take before it counts as failed' })
-      .option('child-heap-mb', { type: 'string', describe: 'IPC scenarios: run children with this heap limit (MB)' })
+      .option('host', { type: 'string', requiresArg: true, default: '127.0.0.1', describe: 'address the server binds' })
+      .option('port', { type: 'string', requiresArg: true, default: '0', describe: 'port the server binds (0: any free port)' })
+      .option('import-timeout', { type: 'string', requiresArg: true, default: '300', describe: 'seconds an import may take before it counts as failed' })
+      .option('child-heap-mb', { type: 'string', requiresArg: true, describe: 'IPC scenarios: run children with this heap limit (MB)' })
       .option('json', { type: 'boolean', default: false, describe: 'print only the result JSON on stdout' })
-      .option('out', { type: 'string', default: 'results', describe: 'directory for results/<run-id>/' })
-      .option('run-id', { type: 'string', hidden: true })
+      .option('out', { type: 'string', requiresArg: true, default: path.join(projectRoot, 'results'), defaultDescription: 'results/ at the project root', describe: 'directory for <run-id>/<id>.json' })
+      .option('run-id', { type: 'string', requiresArg: true, hidden: true })
       .example('$0 scenario cluster --duration 10', 'run the cluster iteration for 10 s per phase')
       .example('$0 scenario --list', 'list the scenarios'),
   handler: async (args) => {

@@ -23,7 +23,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('child-heap-mb', { type: 'string', describe: 'run the receiving child with --max-old-space-size=MB (a smaller server)' })
       .option('quick', { type: 'boolean', describe: 'sizes up to 16 MiB, one repeat: about a minute', default: false })
       .option('json', { type: 'boolean', describe: 'print only the result document on stdout', default: false })
-      .option('out', { type: 'string', describe: 'results directory', default: path.join(projectRoot, 'results') })
+      .option('out', { type: 'string', describe: 'results directory', default: path.join(projectRoot, 'results'), defaultDescription: 'results/ at the project root' })
       .option('run-id', { type: 'string', hidden: true }),
   handler: async (args) => {
     const config = resolveSweepConfig(args, transportIds, path.join(projectRoot, 'results'));

@@ -31,6 +31,13 @@ export function scenarioConclusions(result: CompletedScenarioResult): string[] {
   } else {
     lines.push(`Longest stall: ${formatMs(underLoad.maxStallMs)}; no import completed.`);
   }
+  const overrunMs = Math.max(0, ...result.imports.map((imp) => imp.startedAtMs + imp.durationMs - underLoad.durationMs));
+  if (overrunMs > 0) {
+    lines.push(
+      `Imports ran ${formatMs(overrunMs)} past the end of the light traffic: that part of them is not measured; ` +
+        'use a longer --duration (or fewer --imports).',
+    );
+  }
   if (failed.length > 0) {
     lines.push(`${failed.length} of ${result.imports.length} imports failed: ${failed[0]?.error ?? 'no message'}.`);
   }

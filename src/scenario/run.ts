@@ -75,8 +75,8 @@ export async function runScenario(
   };
   try {
     hooks.log(`starting ${scenario.id} server`);
-    server = await startServerProcess(scenario.id, serveConfig);
-    const baseUrl = `http://${config.host}:${server.port}`;
+    server = await startServerProcess(scenario.id, serveConfig, hooks.signal);
+    const baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}`;
     const load = (durationS: number): Promise<PhaseRecording> =>
       runLightLoad(
         {
@@ -92,8 +92,13 @@ export async function runScenario(
         },
         hooks.signal,
       );
+    const running = server;
+    // After every step: an interrupted run or a server that died makes the run errored, never a
+    // "completed" run whose light requests all failed.
     const checkAborted = (): void => {
       if (hooks.signal.aborted) throw abortError(hooks.signal);
+      const lost = running.lostReason();
+      if (lost !== null) throw new Error(lost);
     };
 
     hooks.log(`warm-up ${config.warmupS} s (not recorded), serving pids ${server.pids.join(', ')}`);

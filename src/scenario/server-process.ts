@@ -23,6 +23,8 @@ export interface ServerProcess {
   pids: number[];
   /** What happened to the processes while running (a worker replaced, the server died, ...). */
   events: string[];
+  /** Why the server process ended before stop() was called, or null while it serves. */
+  lostReason(): string | null;
   resetMetrics(): Promise<void>;
   collectMetrics(): Promise<Record<string, EventLoopSummary>>;
   stop(): Promise<void>;
@@ -39,13 +41,18 @@ function waitExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
-export async function startServerProcess(scenarioId: string, config: ServeConfig): Promise<ServerProcess> {
+/**
+ * `interrupted`: the run's abort signal. A Ctrl-C reaches the whole process group, so the server may
+ * exit on its own SIGINT before stop() is called: that is the interruption, not a crash.
+ */
+export async function startServerProcess(scenarioId: string, config: ServeConfig, interrupted?: AbortSignal): Promise<ServerProcess> {
   const child = fork(compiledEntry('server/main.js'), [scenarioId, JSON.stringify(config)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const events: string[] = [];
   let nextRequestId = 1;
   let stopping = false;
+  let lostReason: string | null = null;
   const waiters = new Map<number, (reply: ControlReply | null) => void>();
 
   child.on('message', (message: unknown) => {
@@ -56,15 +63,23 @@ export async function startServerProcess(scenarioId: string, config: ServeConfig
       waiters.delete(message.requestId);
     }
   });
+  // Errors of the control channel (EPIPE while the server exits) surface through 'exit' and the
+  // send callbacks; without a listener they would crash the runner before it cleans up.
+  child.on('error', (error) => events.push(`server process ${child.pid} channel error: ${error.message}`));
   child.on('exit', (code, signal) => {
-    if (!stopping) events.push(`server process ${child.pid} exited unexpectedly (${signal ?? `exit code ${code}`})`);
+    if (!stopping && !interrupted?.aborted) {
+      lostReason = `server process ${child.pid} exited unexpectedly (${signal ?? `exit code ${code}`})`;
+      events.push(lostReason);
+    }
     for (const resolve of waiters.values()) resolve(null);
     waiters.clear();
   });
 
   const stop = async (): Promise<void> => {
     stopping = true;
-    if (child.connected) child.send({ type: 'shutdown' } satisfies ControlRequest);
+    // The server may be exiting already (a Ctrl-C reaches the whole process group): then the
+    // channel is closing and the send fails; fall back to a signal.
+    if (child.connected) child.send({ type: 'shutdown' } satisfies ControlRequest, (error) => error && child.kill('SIGTERM'));
     else child.kill('SIGTERM');
     if (!(await waitExit(child, STOP_TIMEOUT_MS))) {
       child.kill('SIGKILL');
@@ -106,13 +121,19 @@ export async function startServerProcess(scenarioId: string, config: ServeConfig
         clearTimeout(timer);
         resolve(reply);
       });
-      child.send({ type, requestId } satisfies ControlRequest);
+      child.send({ type, requestId } satisfies ControlRequest, (error) => {
+        if (!error) return;
+        clearTimeout(timer);
+        waiters.delete(requestId);
+        resolve(null);
+      });
     });
 
   return {
     port: ready.port,
     pids: ready.pids,
     events,
+    lostReason: () => lostReason,
     resetMetrics: async () => {
       await ask('reset-metrics');
     },

@@ -14,7 +14,9 @@ function loopHistogram(): IntervalHistogram {
   return histogram;
 }
 
-const nsToMs = (ns: number): number => Math.round((ns / 1e6) * 100) / 100;
+// The histogram records the time between two samples, which includes the sampling interval
+// itself: an idle loop reads 10 ms at a 10 ms resolution. Report only the delay beyond it.
+const delayMs = (ns: number, resolutionMs: number): number => Math.max(0, Math.round((ns / 1e6 - resolutionMs) * 100) / 100);
 
 export function resetEventLoopDelay(): void {
   loopHistogram().reset();
@@ -24,7 +26,11 @@ export function resetEventLoopDelay(): void {
 export function eventLoopSummary(): EventLoopSummary {
   const h = loopHistogram();
   if (h.count === 0) return { p50Ms: 0, p99Ms: 0, maxMs: 0 };
-  return { p50Ms: nsToMs(h.percentile(50)), p99Ms: nsToMs(h.percentile(99)), maxMs: nsToMs(h.max) };
+  return {
+    p50Ms: delayMs(h.percentile(50), RESOLUTION_MS),
+    p99Ms: delayMs(h.percentile(99), RESOLUTION_MS),
+    maxMs: delayMs(h.max, RESOLUTION_MS),
+  };
 }
 
 export function processMetrics(): Record<string, unknown> {
@@ -49,7 +55,7 @@ export async function measureBlocking<T>(work: () => Promise<T>): Promise<{ valu
   h.enable();
   try {
     const value = await work();
-    return { value, maxBlockMs: h.count === 0 ? 0 : nsToMs(h.max) };
+    return { value, maxBlockMs: h.count === 0 ? 0 : delayMs(h.max, 1) };
   } finally {
     h.disable();
   }

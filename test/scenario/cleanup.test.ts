@@ -86,4 +86,24 @@ describe('cleanup', () => {
     expect(result.events?.join('\n')).toMatch(new RegExp(`worker ${victim} died \\(SIGKILL\\); replaced by worker \\d+`));
     expect(await waitAllGone(seen)).toEqual([]);
   });
+
+  it('a server that dies mid-run makes the run errored, not a completed run of failed requests', async () => {
+    let cliPid = 0;
+    const runId = 'cleanup-server-death';
+    const running = runCli(
+      ['scenario', 'single-thread', '--duration', '4', '--warmup', '0', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300', '--json', '--out', outDir, '--run-id', runId],
+      { onSpawn: (pid) => (cliPid = pid) },
+    );
+    await waitFor(() => descendantsOf(cliPid).length >= 1, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const [server] = descendantsOf(cliPid);
+    process.kill(server as number, 'SIGKILL');
+    const run = await running;
+
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout) as ScenarioResult;
+    expect(result.state).toBe('errored');
+    expect(result.state === 'errored' && result.error).toBe(`server process ${server} exited unexpectedly (SIGKILL)`);
+    expect(run.stderr).toContain('errored');
+  });
 });
