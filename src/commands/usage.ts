@@ -57,7 +57,16 @@ export function parseChoiceList<T extends string>(option: string, raw: unknown, 
   if (parts.length === 0 || bad.length > 0) {
     throw new UsageError(`--${option} accepts a comma-separated list of: ${valid.join(', ')} (got "${String(raw)}")`);
   }
-  return parts as T[];
+  return [...new Set(parts)] as T[]; // "chunked,chunked" means chunked once
+}
+
+/** Exactly one of `valid`. */
+export function parseChoice<T extends string>(option: string, raw: unknown, valid: readonly T[]): T {
+  const text = String(raw).trim();
+  if (!(valid as readonly string[]).includes(text)) {
+    throw new UsageError(`--${option} accepts one of: ${valid.join(', ')} (got "${String(raw)}")`);
+  }
+  return text as T;
 }
 
 /** The run was stopped by a signal: cli.ts exits with 128 + the signal's number, after cleanup. */

@@ -24,7 +24,16 @@ function integerIn(name: string, raw: string | null, fallback: number, min: numb
   return { ok: true, value };
 }
 
+const IMPORT_PARAMS = ['records', 'changes', 'seed', 'work'];
+
 export function parseImportParams(query: URLSearchParams, defaultRecords: number): Parsed<ImportParams> {
+  // A misspelt or repeated parameter would silently run a different import than the one asked for.
+  for (const name of new Set(query.keys())) {
+    if (!IMPORT_PARAMS.includes(name)) {
+      return { ok: false, status: 400, message: `unknown parameter "${name}"; accepted: ${IMPORT_PARAMS.join(', ')}` };
+    }
+    if (query.getAll(name).length > 1) return { ok: false, status: 400, message: `parameter "${name}" given more than once` };
+  }
   const records = integerIn('records', query.get('records'), defaultRecords, 1, MAX_IMPORT_RECORDS);
   if (!records.ok) return records;
   const seed = integerIn('seed', query.get('seed'), 1, 0, 2 ** 32 - 1);

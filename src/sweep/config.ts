@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseChoiceList, parseNumber, parseSize, parseSizeList, UsageError } from '../commands/usage.js';
+import { parseChoice, parseChoiceList, parseNumber, parseSize, parseSizeList, UsageError } from '../commands/usage.js';
 import { PAYLOAD_KINDS, type PayloadKind } from './payload.js';
 import { DEFAULT_MAX_SIZE_BYTES, defaultSizes, formatSize, MAX_SIZE_LIMIT_BYTES, QUICK_MAX_SIZE_BYTES } from './sizes.js';
 
@@ -53,13 +53,12 @@ export function resolveSweepConfig<T extends string>(args: SweepArgs, validTrans
     );
   }
   if (sizesBytes.length === 0) throw new UsageError(`--max-size ${formatSize(maxSizeBytes)} leaves no default size: the smallest is 1 KiB`);
-  const payload = args.payload === undefined ? 'bytes' : parseChoiceList('payload', args.payload, PAYLOAD_KINDS);
-  if (Array.isArray(payload) && payload.length !== 1) throw new UsageError(`--payload accepts one of: ${PAYLOAD_KINDS.join(', ')}`);
+  const payload: PayloadKind = args.payload === undefined ? 'bytes' : parseChoice('payload', args.payload, PAYLOAD_KINDS);
   return {
     transports,
     sizesBytes,
     maxSizeBytes,
-    payload: Array.isArray(payload) ? payload[0]! : payload,
+    payload,
     repeat: args.repeat === undefined ? (quick ? 1 : 3) : parseNumber('repeat', args.repeat, { min: 1, max: 100, integer: true }),
     timeoutMs: 1000 * (args.timeout === undefined ? 30 : parseNumber('timeout', args.timeout, { min: 0.1, max: 3600 })),
     childHeapMb: args.childHeapMb === undefined ? null : parseNumber('child-heap-mb', args.childHeapMb, { min: 16, max: 65536, integer: true }),

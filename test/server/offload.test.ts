@@ -64,3 +64,27 @@ describe('imports offloaded to a child', () => {
     expect(((await light.json()) as { id: number }).id).toBe(7);
   });
 });
+
+describe('imports offloaded to a pooled child (--pool)', () => {
+  it('reuses one child across imports and ends it on close', async () => {
+    const pooled = offloadImports('chunked', { ...config, pool: true });
+    const app = createApp({ stationCount: config.records, runImport: pooled.runImport });
+    const url = `http://127.0.0.1:${await listen(app, '127.0.0.1', 0)}`;
+    try {
+      const pids: unknown[] = [];
+      for (const seed of [1, 2]) {
+        const res = await fetch(`${url}/import?records=2000&seed=${seed}&work=0`, { method: 'POST' });
+        expect(res.status).toBe(200);
+        pids.push(((await res.json()) as { workerPid: unknown }).workerPid);
+      }
+      expect(pids[0]).toBe(pids[1]);
+      expect(pids[0]).not.toBe(process.pid);
+      await closeServer(app);
+      await pooled.close();
+      expect(await waitAllGone([pids[0] as number])).toEqual([]);
+    } finally {
+      await closeServer(app);
+      await pooled.close();
+    }
+  });
+});

@@ -24,6 +24,8 @@ describe('import parameters', () => {
     ['changes=-0.1', 'changes must be a share from 0 to 1 (got "-0.1")'],
     ['seed=x', 'seed must be an integer from 0 to 4294967295 (got "x")'],
     ['work=1e9', 'work must be an integer from 0 to 1000000 (got "1e9")'],
+    ['record=10', 'unknown parameter "record"; accepted: records, changes, seed, work'],
+    ['records=10&records=20', 'parameter "records" given more than once'],
   ])('rejects %s with 400', (q, message) => {
     expect(parseImportParams(query(q), 500)).toEqual({ ok: false, status: 400, message });
   });

@@ -21,6 +21,7 @@ describe('sweep options', () => {
   it('parses sizes in every accepted spelling, sorted and deduplicated', () => {
     expect(resolve({ sizes: '10MB,64KiB,1048576,64KiB' }).sizesBytes).toEqual([65536, 1048576, 10_000_000]);
     expect(resolve({ maxSize: '1GiB', sizes: '1GiB' }).sizesBytes).toEqual([1024 ** 3]);
+    expect(resolve({ transports: 'chunked,raw-socket,chunked' }).transports).toEqual(['chunked', 'raw-socket']);
     expect(resolve({ timeout: '2.5', childHeapMb: '64', payload: 'records', transports: 'chunked' })).toMatchObject({
       timeoutMs: 2500, childHeapMb: 64, payload: 'records', transports: ['chunked'],
     });
@@ -33,8 +34,8 @@ describe('sweep options', () => {
     [{ repeat: '0' }, '--repeat must be an integer from 1 to 100 (got "0")'],
     [{ timeout: 'soon' }, '--timeout must be a number from 0.1 to 3600 (got "soon")'],
     [{ childHeapMb: '1.5' }, '--child-heap-mb must be an integer from 16 to 65536 (got "1.5")'],
-    [{ payload: 'json' }, '--payload accepts a comma-separated list of: bytes, records (got "json")'],
-    [{ payload: 'bytes,records' }, '--payload accepts one of: bytes, records'],
+    [{ payload: 'json' }, '--payload accepts one of: bytes, records (got "json")'],
+    [{ payload: 'bytes,records' }, '--payload accepts one of: bytes, records (got "bytes,records")'],
     [{ transports: 'chunked,carrier-pigeon' }, '--transports accepts a comma-separated list of: raw-socket, chunked, fork-json (got "chunked,carrier-pigeon")'],
   ])('rejects %o naming the option', (args, message) => {
     expect(() => resolve(args)).toThrow(new UsageError(message));
