@@ -101,7 +101,7 @@ export async function runScenario(
       if (lost !== null) throw new Error(lost);
     };
 
-    hooks.log(`warm-up ${config.warmupS} s (not recorded), serving pids ${server.pids.join(', ')}`);
+    hooks.log(`serving ${baseUrl} (pids ${server.pids.join(', ')}); warm-up ${config.warmupS} s, not recorded`);
     if (config.warmupS > 0) await load(config.warmupS);
     checkAborted();
 
