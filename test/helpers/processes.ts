@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
 
 function processTable(): Map<number, number> {
-  const out = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' });
+  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,comm='], { encoding: 'utf8' });
   const parentOf = new Map<number, number>();
   for (const line of out.split('\n')) {
-    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
-    if (pid !== undefined && ppid !== undefined && Number.isInteger(pid)) parentOf.set(pid, ppid);
+    const [pid, ppid, command] = line.trim().split(/\s+/);
+    // ps itself is a child of whoever asks: never report it as one of the caller's processes.
+    if (command === 'ps' || pid === undefined || ppid === undefined) continue;
+    if (Number.isInteger(Number(pid))) parentOf.set(Number(pid), Number(ppid));
   }
   return parentOf;
 }
