@@ -60,7 +60,7 @@ describe('naive-socket (the bug, on purpose)', () => {
 });
 
 describe('a peer killed in the middle of a transfer', () => {
-  it.each(['chunked', 'fork-json', 'raw-socket', 'node-ipc'] as const)('%s: the exchange rejects in time and names the signal', async (id) => {
+  it.each(['chunked', 'fork-json', 'fork-advanced', 'buffer-zlib', 'raw-socket', 'node-ipc'] as const)('%s: the exchange rejects in time and names the signal', async (id) => {
     const timeoutMs = 10_000;
     const peer = await start(id, { timeoutMs });
     const startedMs = Date.now();
