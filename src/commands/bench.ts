@@ -53,10 +53,10 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
   describe: 'every scenario, then the sweep, then the report (charts + REPORT.md), all in one run id',
   builder: (y) =>
     y
-      .option('quick', { type: 'boolean', default: false, describe: 'short phases and the quick sweep: about 3 minutes' })
+      .option('quick', { type: 'boolean', default: false, describe: 'short phases and the quick sweep: about 1.5 minutes (under 3)' })
       .option('out', { type: 'string', default: path.join(projectRoot, 'results'), defaultDescription: 'results/ at the project root', describe: 'results directory' })
       .option('report', { type: 'string', default: path.join(projectRoot, 'REPORT.md'), defaultDescription: 'REPORT.md at the project root', describe: 'report file to write' })
-      .example('$0 bench --quick', 'a complete report in about 3 minutes'),
+      .example('$0 bench --quick', 'a complete report in about 1.5 minutes'),
   handler: async (args) => {
     const outDir = path.resolve(args.out);
     const reportFile = await checkReportPath(args.report); // before minutes of measuring, not after
