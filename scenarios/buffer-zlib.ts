@@ -1,5 +1,4 @@
 import { defineScenario } from '../src/scenario/define.js';
-import { serveOffloaded } from '../src/server/offload.js';
 
 export default defineScenario({
   id: 'buffer-zlib',
@@ -10,5 +9,5 @@ export default defineScenario({
     'To make the data "fit", it travels as a gzipped Buffer instead of an object. It worked for the small ' +
     'data set; with the full one, the child died silently on the (smaller) server. Try --child-heap-mb to ' +
     'give the child a small server\'s heap.',
-  serve: ({ config }) => serveOffloaded(config, 'buffer-zlib'),
+  serve: async ({ config }) => (await import('../src/server/offload.js')).serveOffloaded(config, 'buffer-zlib'),
 });

@@ -1,5 +1,4 @@
 import { defineScenario } from '../src/scenario/define.js';
-import { serveOffloaded } from '../src/server/offload.js';
 
 export default defineScenario({
   id: 'chunked',
@@ -10,5 +9,5 @@ export default defineScenario({
     'The final protocol, "something like HTTP" over a Unix socket: the server announces the size, the child ' +
     'answers "ready for data", the data follows in frames and is reassembled into one buffer of the ' +
     'announced size; the result comes back the same way. "It worked, and it\'s still working today."',
-  serve: ({ config }) => serveOffloaded(config, 'chunked'),
+  serve: async ({ config }) => (await import('../src/server/offload.js')).serveOffloaded(config, 'chunked'),
 });

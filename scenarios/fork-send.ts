@@ -1,5 +1,4 @@
 import { defineScenario } from '../src/scenario/define.js';
-import { serveOffloaded } from '../src/server/offload.js';
 
 export default defineScenario({
   id: 'fork-send',
@@ -10,5 +9,5 @@ export default defineScenario({
     'The server forks a child per job and sends it the data with process.send; the child diffs and sends ' +
     'the result back the same way. It worked for the export (a few lines) and failed for the import, whose ' +
     'result is the whole diff. The talk blamed an "8-20k limit" and slow serialization.',
-  serve: ({ config }) => serveOffloaded(config, 'fork-json'),
+  serve: async ({ config }) => (await import('../src/server/offload.js')).serveOffloaded(config, 'fork-json'),
 });

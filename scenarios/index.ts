@@ -6,7 +6,11 @@ import forkSend from './fork-send.js';
 import nodeIpc from './node-ipc.js';
 import singleThread from './single-thread.js';
 
-/** Every runnable scenario, in the talk's order. A new scenario is one file plus one line here. */
+/**
+ * Every runnable scenario, in the talk's order (the order of every table and chart). A new scenario
+ * is one file plus one line here. Loading this list loads only metadata: each scenario imports its
+ * server code when it serves.
+ */
 export const scenarios: readonly ScenarioDefinition[] = [singleThread, cluster, forkSend, nodeIpc, bufferZlib, chunked];
 
 export const scenarioIds = (): string[] => scenarios.map((s) => s.id);

@@ -1,5 +1,4 @@
 import { defineScenario } from '../src/scenario/define.js';
-import { serveOffloaded } from '../src/server/offload.js';
 
 export default defineScenario({
   id: 'node-ipc',
@@ -10,5 +9,5 @@ export default defineScenario({
     'The HTTP process runs a node-ipc server; a child forked per import connects, says it is ready, gets ' +
     'the data ("operation start"), works, and emits the result back; then the server stops and the child ' +
     'exits. It worked for the business-partner import.',
-  serve: ({ config }) => serveOffloaded(config, 'node-ipc'),
+  serve: async ({ config }) => (await import('../src/server/offload.js')).serveOffloaded(config, 'node-ipc'),
 });

@@ -1,6 +1,4 @@
 import { defineScenario } from '../src/scenario/define.js';
-import { runInline } from '../src/server/inline.js';
-import { serveApp } from '../src/server/serve.js';
 
 export default defineScenario({
   id: 'single-thread',
@@ -9,5 +7,5 @@ export default defineScenario({
   story:
     'The import job runs on the same thread that answers HTTP requests. While it diffs the data set, ' +
     'every light request waits: the GUI freezes for as long as the import takes.',
-  serve: ({ config }) => serveApp(config, runInline),
+  serve: async ({ config }) => (await import('../src/server/inline.js')).serveInline(config),
 });

@@ -18,7 +18,7 @@ export const projectRoot = findProjectRoot(path.dirname(fileURLToPath(import.met
 
 /**
  * Path of a compiled entry point, given its path under src/ with a .js ending
- * (e.g. `server/main.js`). Measured processes always run this compiled JavaScript on plain node,
+ * (e.g. `serve-scenario.js`). Measured processes always run this compiled JavaScript on plain node,
  * even when the caller is TypeScript under vitest, so fork and start-up costs are real.
  */
 export function compiledEntry(relativeToSrc: string): string {

@@ -1,7 +1,7 @@
 // Axis pieces shared by the charts: log axes that label only 1-2-5 steps (so labels never collide)
 // and byte-size axes ticked at powers of four (1 KiB, 4 KiB, 16 KiB, ...).
 import type { Scale } from 'chart.js';
-import { formatBytes } from '../report/format.js';
+import { formatBytes } from '../format/numbers.js';
 
 export const CHART_SIZE = { widthPx: 1200, heightPx: 600 } as const;
 export const TIMELINE_SIZE = { widthPx: 1200, heightPx: 420 } as const;

@@ -1,22 +1,9 @@
 // One colour per scenario and per transport, the same in every chart, so a reader who learned that
 // cluster is orange on one chart can find it on the next. Where a scenario and a transport share a
-// name (node-ipc, buffer-zlib, chunked) they share the colour: it is the same mechanism.
+// name (node-ipc, buffer-zlib, chunked) they share the colour: it is the same mechanism. The order
+// of the ids is the registries' (scenarios/index.ts, src/transports/registry.ts), not kept here.
 
-/** The talk's scenarios, in the talk's order (the report lists them in this order). */
-export const SCENARIO_IDS = ['single-thread', 'cluster', 'fork-send', 'node-ipc', 'buffer-zlib', 'chunked'] as const;
-
-/** Sweep transports; raw-socket (no framing) is the reference. */
-export const TRANSPORT_IDS = [
-  'fork-json',
-  'fork-advanced',
-  'node-ipc',
-  'naive-socket',
-  'buffer-zlib',
-  'chunked',
-  'worker-transfer',
-  'raw-socket',
-] as const;
-
+/** The sweep's reference: bytes over a Unix socket, no framing (drawn thick and dashed). */
 export const REFERENCE_TRANSPORT = 'raw-socket';
 
 const COLOURS: Record<string, string> = {
@@ -49,12 +36,4 @@ export function colourOf(id: string): string {
 export function withAlpha(hex: string, alpha: number): string {
   const n = Number.parseInt(hex.slice(1), 16);
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
-}
-
-/** Known ids first in their fixed order, then any others alphabetically. */
-export function orderIds(ids: Iterable<string>, known: readonly string[]): string[] {
-  const set = new Set(ids);
-  const first = known.filter((id) => set.has(id));
-  const rest = [...set].filter((id) => !known.includes(id)).sort();
-  return [...first, ...rest];
 }

@@ -2,9 +2,11 @@
 // during imports. Pure: results in, PNG bytes out. Scenarios without a completed result keep their
 // place on the axis, labelled "(errored)" or "(no result)", so a gap is visible, not hidden.
 import type { ChartConfiguration } from 'chart.js';
+import { scenarioIds } from '../../scenarios/index.js';
+import { orderIds } from '../format/order.js';
 import type { CompletedScenarioResult, ScenarioResult } from '../results/schema.js';
 import { CHART_SIZE, logAxis, logFloor } from './axes.js';
-import { SCENARIO_IDS, colourOf, orderIds, withAlpha } from './palette.js';
+import { colourOf, withAlpha } from './palette.js';
 import { renderPng } from './render.js';
 
 export type Scenarios = ReadonlyMap<string, ScenarioResult>;
@@ -16,7 +18,7 @@ interface Slot {
 }
 
 function slots(scenarios: Scenarios): Slot[] {
-  return orderIds([...SCENARIO_IDS, ...scenarios.keys()], SCENARIO_IDS).map((id) => {
+  return orderIds([...scenarioIds(), ...scenarios.keys()], scenarioIds()).map((id) => {
     const result = scenarios.get(id);
     if (!result) return { id, label: `${id} (no result)`, result: undefined };
     if (result.state === 'errored') return { id, label: `${id} (errored)`, result: undefined };

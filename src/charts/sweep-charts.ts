@@ -2,15 +2,17 @@
 // Each failure point is marked with a cross at its size (at the height of the transport's last
 // intact round trip) and labelled with its failure kind.
 import type { ChartConfiguration } from 'chart.js';
+import { orderIds } from '../format/order.js';
 import type { SweepResult, SweepTransportResult } from '../results/schema.js';
-import { firstFailure } from '../report/facts.js';
+import { firstFailure } from '../results/facts.js';
+import { transportIds } from '../transports/registry.js';
 import { CHART_SIZE, logAxis, sizeAxis } from './axes.js';
-import { REFERENCE_TRANSPORT, TRANSPORT_IDS, colourOf, orderIds } from './palette.js';
+import { REFERENCE_TRANSPORT, colourOf } from './palette.js';
 import { pointLabels, type PointLabel } from './plugins.js';
 import { renderPng } from './render.js';
 
 function ordered(sweep: SweepResult): SweepTransportResult[] {
-  return orderIds(sweep.transports.map((t) => t.transport), TRANSPORT_IDS).flatMap((id) => sweep.transports.filter((t) => t.transport === id));
+  return orderIds(sweep.transports.map((t) => t.transport), transportIds).flatMap((id) => sweep.transports.filter((t) => t.transport === id));
 }
 
 function okSeries(t: SweepTransportResult, value: (p: SweepTransportResult['points'][number]) => number | null | undefined) {
@@ -27,7 +29,7 @@ function allSizes(sweep: SweepResult): number[] {
 }
 
 function missingNote(sweep: SweepResult): string {
-  const absent = TRANSPORT_IDS.filter((id) => !sweep.transports.some((t) => t.transport === id));
+  const absent = transportIds.filter((id) => !sweep.transports.some((t) => t.transport === id));
   const notes = [...(sweep.state === 'errored' ? [`sweep errored: ${sweep.error ?? ''}`] : []), ...(absent.length > 0 ? [`not in this sweep: ${absent.join(', ')}`] : [])];
   return notes.join('; ');
 }

@@ -2,12 +2,21 @@
 // Charts live in <results dir>/charts/, next to the results they are drawn from (committed together).
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ReportInput } from '../report/load.js';
-import type { ChartLink } from '../report/report.js';
-import { SCENARIO_IDS, orderIds } from './palette.js';
+import { scenarioIds } from '../../scenarios/index.js';
+import { orderIds } from '../format/order.js';
+import type { RunResults } from '../results/run-results.js';
 import { eventLoopChart, latencyPercentilesChart, throughputChart } from './scenario-charts.js';
 import { roundTripChart, sweepThroughputChart } from './sweep-charts.js';
 import { timelineChart } from './timeline-chart.js';
+
+/** A chart written to disk, as REPORT.md links it. */
+export interface WrittenChart {
+  /** Relative to the report's directory, forward slashes. */
+  path: string;
+  title: string;
+  /** Set for a chart of one scenario (the timelines). */
+  scenario?: string;
+}
 
 interface PlannedChart {
   file: string;
@@ -16,7 +25,7 @@ interface PlannedChart {
   render: () => Buffer;
 }
 
-export function planCharts(input: ReportInput): PlannedChart[] {
+export function planCharts(input: RunResults): PlannedChart[] {
   const scenarios = new Map([...input.scenarios].map(([id, l]) => [id, l.result]));
   const plan: PlannedChart[] = [
     { file: 'latency-percentiles.png', title: 'Light-request latency percentiles', render: () => latencyPercentilesChart(scenarios) },
@@ -30,7 +39,7 @@ export function planCharts(input: ReportInput): PlannedChart[] {
       { file: 'sweep-throughput.png', title: 'Sweep: MB/s vs message size', render: () => sweepThroughputChart(sweep) },
     );
   }
-  for (const id of orderIds(scenarios.keys(), SCENARIO_IDS)) {
+  for (const id of orderIds(scenarios.keys(), scenarioIds())) {
     const result = scenarios.get(id);
     if (result && (result.timeline?.length ?? 0) > 0) {
       plan.push({ file: `timeline-${id}.png`, title: `${id}: latency over time`, scenario: id, render: () => timelineChart(result) });
@@ -40,13 +49,13 @@ export function planCharts(input: ReportInput): PlannedChart[] {
 }
 
 /** Replace chartsDir's contents with the charts; links are relative to reportDir. */
-export async function writeCharts(input: ReportInput, chartsDir: string, reportDir: string): Promise<ChartLink[]> {
+export async function writeCharts(input: RunResults, chartsDir: string, reportDir: string): Promise<WrittenChart[]> {
   // Stale charts (a scenario that lost its timeline) must not linger next to fresh ones.
   await mkdir(chartsDir, { recursive: true });
   for (const name of await readdir(chartsDir)) {
     if (name.endsWith('.png')) await rm(path.join(chartsDir, name));
   }
-  const links: ChartLink[] = [];
+  const links: WrittenChart[] = [];
   for (const chart of planCharts(input)) {
     await writeFile(path.join(chartsDir, chart.file), chart.render());
     const link = path.relative(reportDir, path.join(chartsDir, chart.file)).split(path.sep).join('/');

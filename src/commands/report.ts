@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { writeCharts } from '../charts/write.js';
 import { projectRoot } from '../paths.js';
-import { loadLatest } from '../report/load.js';
+import { loadLatest } from '../results/run-results.js';
 import { spliceGenerated } from '../report/markers.js';
 import { renderReport } from '../report/report.js';
 import { UsageError } from './usage.js';

@@ -10,7 +10,7 @@ import { DEFAULT_CHANGE_SHARE, DEFAULT_RECORDS, DEFAULT_WORK_PER_RECORD } from '
 import { MAX_IMPORT_RECORDS, MAX_WORK_PER_RECORD } from '../server/params.js';
 import { assertPortFree } from './port.js';
 import { abortOnSignals } from './signals.js';
-import { InterruptedError, parseNumber, UsageError } from './usage.js';
+import { InterruptedError, parseNumber, resolveRunId, UsageError } from './usage.js';
 
 interface ScenarioArgs {
   id?: string;
@@ -109,8 +109,7 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
     const scenario = findScenario(args.id);
     if (!scenario) throw new UsageError(`unknown scenario "${args.id}"; valid ids: ${scenarioIds().join(', ')}`);
     const config = resolveScenarioConfig(args);
-    const runId = args['run-id'] ?? newRunId();
-    if (!/^[\w.-]+$/.test(runId)) throw new UsageError('--run-id accepts letters, digits, ".", "_" and "-"');
+    const runId = resolveRunId(args['run-id'], newRunId);
     await assertPortFree(config.host, config.port);
 
     const interactive = process.stderr.isTTY && !args.json;

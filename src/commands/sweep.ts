@@ -2,12 +2,13 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { projectRoot } from '../paths.js';
 import { newRunId } from '../results/store.js';
-import { resolveRunId, resolveSweepConfig, type SweepArgs } from '../sweep/config.js';
 import { runSweepCommand } from '../sweep/main.js';
 import { getTransport, transportIds } from '../transports/registry.js';
 import { abortOnSignals } from './signals.js';
+import { resolveSweepOptions, type SweepArgs } from './sweep-options.js';
+import { resolveRunId } from './usage.js';
 
-// Every value is read as a string and checked by resolveSweepConfig, so "12XB" is a one-line
+// Every value is read as a string and checked by resolveSweepOptions, so "12XB" is a one-line
 // usage error naming --sizes (exit 2) before any process starts, never a silent NaN.
 export const sweepCommand: CommandModule<object, SweepArgs> = {
   command: 'sweep',
@@ -26,7 +27,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('out', { type: 'string', describe: 'results directory', default: path.join(projectRoot, 'results'), defaultDescription: 'results/ at the project root' })
       .option('run-id', { type: 'string', hidden: true }),
   handler: async (args) => {
-    const config = resolveSweepConfig(args, transportIds, path.join(projectRoot, 'results'));
+    const { config, outDir } = resolveSweepOptions(args, transportIds, path.join(projectRoot, 'results'));
     const runId = resolveRunId(args.runId, newRunId);
     const interrupt = abortOnSignals();
     try {
@@ -35,6 +36,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
         stderr: process.stderr,
         signal: interrupt.signal,
         runId,
+        outDir,
       });
     } finally {
       interrupt.dispose();

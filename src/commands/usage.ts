@@ -69,6 +69,14 @@ export function parseChoice<T extends string>(option: string, raw: unknown, vali
   return text as T;
 }
 
+/** --run-id (hidden; `bench` puts every step in one run directory), else a fresh id. */
+export function resolveRunId(raw: unknown, fresh: () => string): string {
+  if (raw === undefined) return fresh();
+  const runId = String(raw);
+  if (!/^[\w.-]+$/.test(runId)) throw new UsageError(`--run-id accepts letters, digits, ".", "_" and "-" (got "${runId}")`);
+  return runId;
+}
+
 /** The run was stopped by a signal: cli.ts exits with 128 + the signal's number, after cleanup. */
 export class InterruptedError extends Error {
   constructor(readonly signal: NodeJS.Signals) {

@@ -1,7 +1,7 @@
 // Verdicts of the claims measured by the scenarios (light requests while imports run).
 import type { ScenarioResult } from '../results/schema.js';
-import { completed, unresponsiveShare } from './facts.js';
-import { formatMs, formatPercent } from './format.js';
+import { completed, unresponsiveShare } from '../results/facts.js';
+import { formatMs, formatPercent } from '../format/numbers.js';
 import { classifyResponsiveness, downgrade, type ClaimData, type ClaimVerdict, type Responsiveness } from './verdict.js';
 
 /** "cluster: 27.0% of light requests slow or failed during imports (p99 3290 ms, max stall 3400 ms)". */

@@ -1,7 +1,7 @@
 // Verdicts of the claims measured by the message-size sweep. Pure: results in, verdict out.
 import type { SweepResult, SweepTransportResult } from '../results/schema.js';
-import { commonOkSizes, firstFailure, largestOk, transportOf, type Failure } from './facts.js';
-import { formatBytes, formatMs, formatNumber } from './format.js';
+import { commonOkSizes, firstFailure, largestOk, transportOf, type Failure } from '../results/facts.js';
+import { formatBytes, formatMs, formatNumber } from '../format/numbers.js';
 import { THRESHOLDS as T, type ClaimVerdict, type Verdict } from './verdict.js';
 
 function failureText(f: Failure): string {

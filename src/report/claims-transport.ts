@@ -1,9 +1,9 @@
 // Verdicts of the claims about node-ipc, buffers + zlib and the chunked protocol: the sweep says how
 // far each carries a message, the scenario says whether imports of the data set succeeded.
 import type { ScenarioResult, SweepTransportResult } from '../results/schema.js';
-import { completed, firstFailure, largestOk, okPoint, transportOf } from './facts.js';
+import { completed, firstFailure, largestOk, okPoint, transportOf } from '../results/facts.js';
 import { carriesDataSet, reach, roundTripAtLargest } from './claims-sweep.js';
-import { formatBytes, formatMs, formatPercent } from './format.js';
+import { formatBytes, formatMs, formatPercent } from '../format/numbers.js';
 import { combineChecks, downgrade, THRESHOLDS as T, type ClaimData, type ClaimVerdict, type Verdict } from './verdict.js';
 
 /** Every import ok: true; any failed: false; no completed scenario (or no import): null. */

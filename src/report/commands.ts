@@ -1,5 +1,5 @@
 // The exact command that reproduces a result, rebuilt from its resolved config (the `config` of the
-// results file: src/commands/scenario.ts and src/sweep/config.ts record their resolved options).
+// results file: src/commands/scenario.ts and src/commands/sweep-options.ts resolve their resolved options).
 // Options that do not change the figures (--json, --out, --host, --port) are left out.
 import type { ScenarioResult, SweepResult } from '../results/schema.js';
 

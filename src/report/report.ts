@@ -1,7 +1,8 @@
 // The generated section of REPORT.md, as one string. Pure: the same input (and time) gives the same
 // text, so regenerating from committed results changes only the "generated at" line.
-import { SCENARIO_IDS, orderIds } from '../charts/palette.js';
-import type { ReportInput } from './load.js';
+import { scenarioIds } from '../../scenarios/index.js';
+import { orderIds } from '../format/order.js';
+import type { RunResults } from '../results/run-results.js';
 import { claimData, claimsTable, judgeAll, machine, method, summary } from './sections.js';
 import { settingsWarning } from './settings.js';
 import { failureTable, scenarioTable, sweepTable } from './tables.js';
@@ -21,9 +22,9 @@ export interface ReportOptions {
   charts: ChartLink[];
 }
 
-function chartsSection(input: ReportInput, charts: ChartLink[]): string {
+function chartsSection(input: RunResults, charts: ChartLink[]): string {
   const shared = charts.filter((c) => !c.scenario).map((c) => `### ${c.title}\n\n![${c.title}](${c.path})`);
-  const timelines = orderIds([...SCENARIO_IDS, ...input.scenarios.keys()], SCENARIO_IDS).map((id) => {
+  const timelines = orderIds([...scenarioIds(), ...input.scenarios.keys()], scenarioIds()).map((id) => {
     const chart = charts.find((c) => c.scenario === id);
     if (chart) return `![${chart.title}](${chart.path})`;
     const result = input.scenarios.get(id)?.result;
@@ -32,7 +33,7 @@ function chartsSection(input: ReportInput, charts: ChartLink[]): string {
   return [...shared, '### Latency over time, import windows shaded', ...timelines].join('\n\n');
 }
 
-export function renderReport(input: ReportInput, options: ReportOptions): string {
+export function renderReport(input: RunResults, options: ReportOptions): string {
   const verdicts = judgeAll(claimData(input));
   const sweep = input.sweep?.result;
   const scenarioResults = new Map([...input.scenarios].map(([id, l]) => [id, l.result]));

@@ -1,14 +1,16 @@
 // The prose-like parts of the generated section: summary, machine, method, claims. Pure.
-import { SCENARIO_IDS, orderIds } from '../charts/palette.js';
+import { scenarioIds } from '../../scenarios/index.js';
+import { orderIds } from '../format/order.js';
 import type { Env } from '../results/schema.js';
 import { CLAIMS } from './claims.js';
 import { reportCommand, scenarioCommand, sweepCommand } from './commands.js';
-import { completed, firstFailure, unresponsiveShare } from './facts.js';
-import { cell, formatBytes, formatPercent } from './format.js';
-import type { ReportInput } from './load.js';
+import { completed, firstFailure, unresponsiveShare } from '../results/facts.js';
+import { cell } from '../format/markdown.js';
+import { formatBytes, formatPercent } from '../format/numbers.js';
+import type { RunResults } from '../results/run-results.js';
 import type { ClaimData, ClaimVerdict, Verdict } from './verdict.js';
 
-export function claimData(input: ReportInput): ClaimData {
+export function claimData(input: RunResults): ClaimData {
   return {
     scenarios: new Map([...input.scenarios].map(([id, loaded]) => [id, loaded.result])),
     sweep: input.sweep?.result ?? null,
@@ -19,8 +21,8 @@ export function judgeAll(data: ClaimData): ClaimVerdict[] {
   return CLAIMS.map((c) => c.judge(data));
 }
 
-export function summary(input: ReportInput, verdicts: ClaimVerdict[]): string {
-  const ids = orderIds([...SCENARIO_IDS, ...input.scenarios.keys()], SCENARIO_IDS);
+export function summary(input: RunResults, verdicts: ClaimVerdict[]): string {
+  const ids = orderIds([...scenarioIds(), ...input.scenarios.keys()], scenarioIds());
   const results = ids.map((id) => ({ id, result: input.scenarios.get(id)?.result }));
   const ofState = (s: string): string[] => results.filter((r) => (r.result?.state ?? 'missing') === s).map((r) => r.id);
   const list = (xs: string[]): string => (xs.length > 0 ? ` (${xs.join(', ')})` : '');
@@ -72,7 +74,7 @@ const ENV_FIELDS: [keyof Env, string, (e: Env) => string][] = [
 ];
 
 /** One column per distinct machine description, with the results measured on it. */
-export function machine(input: ReportInput): string {
+export function machine(input: RunResults): string {
   const all = [...[...input.scenarios.values()].map((l) => ({ name: l.result.scenario, env: l.result.env }))];
   if (input.sweep) all.push({ name: 'sweep', env: input.sweep.result.env });
   if (all.length === 0) return 'No results: nothing measured.';
@@ -90,8 +92,8 @@ export function machine(input: ReportInput): string {
 }
 
 /** The commands that reproduce every figure, each with the results file it produced. */
-export function method(input: ReportInput, resultsDirLabel: string): string {
-  const ids = orderIds([...SCENARIO_IDS, ...input.scenarios.keys()], SCENARIO_IDS);
+export function method(input: RunResults, resultsDirLabel: string): string {
+  const ids = orderIds([...scenarioIds(), ...input.scenarios.keys()], scenarioIds());
   const lines = ['```sh', 'npm ci'];
   for (const id of ids) {
     const loaded = input.scenarios.get(id);

@@ -1,9 +1,12 @@
 // Markdown tables of the scenarios and the sweep. Pure: results in, text out. A missing or errored
 // result gets its row, with the reason, so the table never hides what did not run.
-import { SCENARIO_IDS, TRANSPORT_IDS, orderIds } from '../charts/palette.js';
+import { scenarioIds } from '../../scenarios/index.js';
+import { orderIds } from '../format/order.js';
+import { transportIds } from '../transports/registry.js';
 import type { Phase, ScenarioResult, SweepPoint, SweepResult } from '../results/schema.js';
-import { firstFailure, largestOk, maxEventLoopDelayMs, unresponsiveShare } from './facts.js';
-import { cell, formatBytes, formatMs, formatNumber, formatPercent } from './format.js';
+import { firstFailure, largestOk, maxEventLoopDelayMs, unresponsiveShare } from '../results/facts.js';
+import { formatBytes, formatMs, formatNumber, formatPercent } from '../format/numbers.js';
+import { cell } from '../format/markdown.js';
 
 const NONE = '—';
 
@@ -60,7 +63,7 @@ function scenarioRow(id: string, result: ScenarioResult | undefined): string[] {
 
 /** One row per scenario of the talk (and any other present), in the talk's order. */
 export function scenarioTable(scenarios: ReadonlyMap<string, ScenarioResult>): string {
-  const ids = orderIds([...SCENARIO_IDS, ...scenarios.keys()], SCENARIO_IDS);
+  const ids = orderIds([...scenarioIds(), ...scenarios.keys()], scenarioIds());
   return table(SCENARIO_HEADER, ids.map((id) => scenarioRow(id, scenarios.get(id))));
 }
 
@@ -72,7 +75,7 @@ function sweepCell(point: SweepPoint | undefined): string {
 }
 
 function sweepTransportIds(sweep: SweepResult): string[] {
-  return orderIds([...TRANSPORT_IDS, ...sweep.transports.map((t) => t.transport)], TRANSPORT_IDS);
+  return orderIds([...transportIds, ...sweep.transports.map((t) => t.transport)], transportIds);
 }
 
 /** Rows transports, columns sizes, cells MB/s or the failure kind. */

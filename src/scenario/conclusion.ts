@@ -1,4 +1,4 @@
-import { formatBytes, formatMs, formatPercent } from '../format/table.js';
+import { formatBytes, formatDurationMs, formatPercent } from '../format/numbers.js';
 import type { CompletedScenarioResult } from '../results/schema.js';
 
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
@@ -9,8 +9,8 @@ export function scenarioConclusions(result: CompletedScenarioResult): string[] {
   const lines: string[] = [];
   lines.push(
     `During imports ${formatPercent(underLoad.slowShare)} of light requests took over 100 ms ` +
-      `(baseline ${formatPercent(baseline.slowShare)}); p99 went from ${formatMs(baseline.latencyMs.p99)} ` +
-      `to ${formatMs(underLoad.latencyMs.p99)}.`,
+      `(baseline ${formatPercent(baseline.slowShare)}); p99 went from ${formatDurationMs(baseline.latencyMs.p99)} ` +
+      `to ${formatDurationMs(underLoad.latencyMs.p99)}.`,
   );
 
   const ok = result.imports.filter((imp) => imp.ok);
@@ -25,16 +25,16 @@ export function scenarioConclusions(result: CompletedScenarioResult): string[] {
           ? 'the server stalled for part of an import'
           : 'the server kept answering while importing';
     lines.push(
-      `Longest stall: ${formatMs(underLoad.maxStallMs)} without a single light answer; the longest import took ` +
-        `${formatMs(longestImportMs)} (${formatPercent(ratio)} of it): ${verdict}.`,
+      `Longest stall: ${formatDurationMs(underLoad.maxStallMs)} without a single light answer; the longest import took ` +
+        `${formatDurationMs(longestImportMs)} (${formatPercent(ratio)} of it): ${verdict}.`,
     );
   } else {
-    lines.push(`Longest stall: ${formatMs(underLoad.maxStallMs)}; no import completed.`);
+    lines.push(`Longest stall: ${formatDurationMs(underLoad.maxStallMs)}; no import completed.`);
   }
   const overrunMs = Math.max(0, ...result.imports.map((imp) => imp.startedAtMs + imp.durationMs - underLoad.durationMs));
   if (overrunMs > 0) {
     lines.push(
-      `Imports ran ${formatMs(overrunMs)} past the end of the light traffic: that part of them is not measured; ` +
+      `Imports ran ${formatDurationMs(overrunMs)} past the end of the light traffic: that part of them is not measured; ` +
         'use a longer --duration (or fewer --imports).',
     );
   }
@@ -53,8 +53,8 @@ export function scenarioConclusions(result: CompletedScenarioResult): string[] {
     lines.push(
       `${busy.servedByBusyProcess} of ${busy.requestsDuringImports} light requests sent during imports ` +
         `(${formatPercent(busy.servedByBusyProcess / busy.requestsDuringImports)}) landed on the process busy importing` +
-        (busy.busyP50Ms !== null ? `; their median latency was ${formatMs(busy.busyP50Ms)}` : '') +
-        (busy.otherP50Ms !== null ? `, against ${formatMs(busy.otherP50Ms)} on the free ones` : '') +
+        (busy.busyP50Ms !== null ? `; their median latency was ${formatDurationMs(busy.busyP50Ms)}` : '') +
+        (busy.otherP50Ms !== null ? `, against ${formatDurationMs(busy.otherP50Ms)} on the free ones` : '') +
         '.',
     );
   }
@@ -65,7 +65,7 @@ export function scenarioConclusions(result: CompletedScenarioResult): string[] {
     lines.push(
       `Each import moved ${formatBytes(mean(moved.map((imp) => imp.bytesToWorker)))} to the worker and ` +
         `${formatBytes(mean(moved.map((imp) => imp.bytesFromWorker)))} back` +
-        (blocks.length > 0 ? `; the hand-off blocked the HTTP process for up to ${formatMs(Math.max(...blocks))}.` : '.'),
+        (blocks.length > 0 ? `; the hand-off blocked the HTTP process for up to ${formatDurationMs(Math.max(...blocks))}.` : '.'),
     );
   }
   for (const event of result.events ?? []) lines.push(`Event: ${event}.`);

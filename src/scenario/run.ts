@@ -3,7 +3,8 @@ import { downsampleTimeline, summarizePhase } from '../load/stats.js';
 import { captureEnv } from '../results/env.js';
 import { SCHEMA_VERSION, type ImportRecord, type Phase, type ScenarioResult } from '../results/schema.js';
 import { busyWorkerStats } from './busy.js';
-import type { ScenarioDefinition, ServeConfig } from './define.js';
+import type { ServeConfig } from '../server/contract.js';
+import type { ScenarioDefinition } from './define.js';
 import { runImports } from './imports.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { EventLoopSummary } from '../results/schema.js';
 import { isControlReply, type ControlReply, type ControlRequest } from '../server/control.js';
 import { compiledEntry } from '../paths.js';
-import type { ServeConfig } from './define.js';
+import type { ServeConfig } from '../server/contract.js';
 
 const READY_TIMEOUT_MS = 60_000;
 const REPLY_TIMEOUT_MS = 60_000;
@@ -46,7 +46,7 @@ function waitExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
  * exit on its own SIGINT before stop() is called: that is the interruption, not a crash.
  */
 export async function startServerProcess(scenarioId: string, config: ServeConfig, interrupted?: AbortSignal): Promise<ServerProcess> {
-  const child = fork(compiledEntry('server/main.js'), [scenarioId, JSON.stringify(config)], {
+  const child = fork(compiledEntry('serve-scenario.js'), [scenarioId, JSON.stringify(config)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const events: string[] = [];

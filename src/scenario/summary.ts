@@ -1,4 +1,5 @@
-import { formatBytes, formatMs, formatPercent, textTable } from '../format/table.js';
+import { formatBytes, formatDurationMs, formatPercent } from '../format/numbers.js';
+import { textTable } from '../format/text-table.js';
 import type { Phase, ScenarioResult } from '../results/schema.js';
 import { scenarioConclusions } from './conclusion.js';
 
@@ -7,10 +8,10 @@ function phaseRow(name: string, phase: Phase): string[] {
     name,
     String(phase.requests),
     phase.rps.toFixed(1),
-    formatMs(phase.latencyMs.p50),
-    formatMs(phase.latencyMs.p99),
-    formatMs(phase.latencyMs.max),
-    formatMs(phase.maxStallMs),
+    formatDurationMs(phase.latencyMs.p50),
+    formatDurationMs(phase.latencyMs.p99),
+    formatDurationMs(phase.latencyMs.max),
+    formatDurationMs(phase.maxStallMs),
     formatPercent(phase.slowShare),
     String(phase.errors + phase.timeouts),
   ];
@@ -39,8 +40,8 @@ export function renderScenarioSummary(result: ScenarioResult, resultFile: string
         ['import', 'start', 'duration', 'to worker', 'from worker', 'worker pid', 'result'],
         result.imports.map((imp, i) => [
           `#${i + 1}`,
-          formatMs(imp.startedAtMs),
-          formatMs(imp.durationMs),
+          formatDurationMs(imp.startedAtMs),
+          formatDurationMs(imp.durationMs),
           formatBytes(imp.bytesToWorker),
           formatBytes(imp.bytesFromWorker),
           imp.workerPid !== undefined ? String(imp.workerPid) : '-',
@@ -60,9 +61,9 @@ export function renderScenarioSummary(result: ScenarioResult, resultFile: string
           return [
             pid,
             String(result.phases.underLoad.requestsByPid[pid] ?? 0),
-            formatMs(loop?.p50Ms ?? 0),
-            formatMs(loop?.p99Ms ?? 0),
-            formatMs(loop?.maxMs ?? 0),
+            formatDurationMs(loop?.p50Ms ?? 0),
+            formatDurationMs(loop?.p99Ms ?? 0),
+            formatDurationMs(loop?.maxMs ?? 0),
           ];
         }),
       ),

@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { EventLoopSummary } from '../results/schema.js';
-import type { ServeContext, ServingHandle } from '../scenario/define.js';
+import type { ServeContext, ServingHandle } from './contract.js';
 import { isControlReply, type ControlReply, type ControlRequest } from './control.js';
 
 const LISTEN_TIMEOUT_MS = 30_000;

@@ -1,4 +1,4 @@
-import type { ServeConfig } from '../scenario/define.js';
+import type { ServeConfig } from './contract.js';
 import { isControlRequest, type ControlReply } from './control.js';
 import { runInline } from './inline.js';
 import { serveApp } from './serve.js';

@@ -1,5 +1,7 @@
 import { diffStations } from '../workload/index.js';
+import type { ServeConfig, ServingHandle } from './contract.js';
 import type { RunImport } from './import-job.js';
+import { serveApp } from './serve.js';
 
 /** The import runs right here, on the HTTP process's only thread: nothing else is served meanwhile. */
 export const runInline: RunImport = async (job) => {
@@ -12,3 +14,8 @@ export const runInline: RunImport = async (job) => {
     workerPid: process.pid,
   };
 };
+
+/** One HTTP process that runs every import inline: the talk's first iteration. */
+export function serveInline(config: ServeConfig): Promise<ServingHandle> {
+  return serveApp(config, runInline);
+}

@@ -1,4 +1,4 @@
-import type { ServeConfig, ServingHandle } from '../scenario/define.js';
+import type { ServeConfig, ServingHandle } from './contract.js';
 import { getTransport } from '../transports/registry.js';
 import type { TransportId, TransportPeer } from '../transports/types.js';
 import type { ImportJob, ImportOutcome, RunImport } from './import-job.js';

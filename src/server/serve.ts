@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { ServeConfig, ServingHandle } from '../scenario/define.js';
+import type { ServeConfig, ServingHandle } from './contract.js';
 import { createApp } from './app.js';
 import type { RunImport } from './import-job.js';
 import { eventLoopSummary, resetEventLoopDelay } from './metrics.js';

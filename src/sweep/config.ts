@@ -1,24 +1,9 @@
-import path from 'node:path';
-import { parseChoice, parseChoiceList, parseNumber, parseSize, parseSizeList, UsageError } from '../commands/usage.js';
-import { PAYLOAD_KINDS, type PayloadKind } from './payload.js';
-import { DEFAULT_MAX_SIZE_BYTES, defaultSizes, formatSize, MAX_SIZE_LIMIT_BYTES, QUICK_MAX_SIZE_BYTES } from './sizes.js';
+import type { PayloadKind } from './payload.js';
 
-/** The command line as typed (yargs leaves every value a string so nothing is coerced silently). */
-export interface SweepArgs {
-  transports?: unknown;
-  sizes?: unknown;
-  maxSize?: unknown;
-  payload?: unknown;
-  repeat?: unknown;
-  timeout?: unknown;
-  childHeapMb?: unknown;
-  quick?: boolean;
-  json?: boolean;
-  out?: unknown;
-  runId?: unknown;
-}
-
-/** Everything resolved and checked; recorded as the result file's `config`. */
+/**
+ * What the sweep measures with, resolved and checked by the command (src/commands/sweep-options.ts);
+ * recorded as the result file's `config`, so it holds what reproduces a figure and no machine path.
+ */
 export interface SweepConfig<T extends string = string> {
   transports: T[];
   sizesBytes: number[];
@@ -29,49 +14,4 @@ export interface SweepConfig<T extends string = string> {
   childHeapMb: number | null;
   quick: boolean;
   json: boolean;
-  outDir: string;
-}
-
-/**
- * Checks every option before anything starts; a bad one throws a UsageError naming it (exit 2).
- * --quick only changes defaults (sizes up to 16 MiB, one repeat): explicit options win.
- */
-export function resolveSweepConfig<T extends string>(args: SweepArgs, validTransports: readonly T[], defaultOutDir: string): SweepConfig<T> {
-  const quick = args.quick === true;
-  const transports = args.transports === undefined ? [...validTransports] : parseChoiceList('transports', args.transports, validTransports);
-  const maxSizeBytes = args.maxSize === undefined ? (quick ? QUICK_MAX_SIZE_BYTES : DEFAULT_MAX_SIZE_BYTES) : parseSize('max-size', args.maxSize);
-  if (maxSizeBytes < 1 || maxSizeBytes > MAX_SIZE_LIMIT_BYTES) {
-    throw new UsageError(`--max-size must be from 1 byte to ${formatSize(MAX_SIZE_LIMIT_BYTES)} (got "${String(args.maxSize)}")`);
-  }
-  const sizesBytes = args.sizes === undefined ? defaultSizes(maxSizeBytes) : [...new Set(parseSizeList('sizes', args.sizes))].sort((a, b) => a - b);
-  const tooSmall = sizesBytes.find((size) => size < 1);
-  if (tooSmall !== undefined) throw new UsageError('--sizes must all be at least 1 byte (got 0)');
-  const tooBig = sizesBytes.find((size) => size > maxSizeBytes);
-  if (tooBig !== undefined) {
-    throw new UsageError(
-      `--sizes: ${formatSize(tooBig)} is above --max-size ${formatSize(maxSizeBytes)} (raise --max-size, up to ${formatSize(MAX_SIZE_LIMIT_BYTES)})`,
-    );
-  }
-  if (sizesBytes.length === 0) throw new UsageError(`--max-size ${formatSize(maxSizeBytes)} leaves no default size: the smallest is 1 KiB`);
-  const payload: PayloadKind = args.payload === undefined ? 'bytes' : parseChoice('payload', args.payload, PAYLOAD_KINDS);
-  return {
-    transports,
-    sizesBytes,
-    maxSizeBytes,
-    payload,
-    repeat: args.repeat === undefined ? (quick ? 1 : 3) : parseNumber('repeat', args.repeat, { min: 1, max: 100, integer: true }),
-    timeoutMs: 1000 * (args.timeout === undefined ? 30 : parseNumber('timeout', args.timeout, { min: 0.1, max: 3600 })),
-    childHeapMb: args.childHeapMb === undefined ? null : parseNumber('child-heap-mb', args.childHeapMb, { min: 16, max: 65536, integer: true }),
-    quick,
-    json: args.json === true,
-    outDir: args.out === undefined ? defaultOutDir : path.resolve(String(args.out)),
-  };
-}
-
-/** --run-id (hidden; `bench` puts every step in one run directory), else a fresh id. */
-export function resolveRunId(raw: unknown, fresh: () => string): string {
-  if (raw === undefined) return fresh();
-  const runId = String(raw);
-  if (!/^[\w.-]+$/.test(runId)) throw new UsageError(`--run-id accepts letters, digits, ".", "_" and "-" (got "${runId}")`);
-  return runId;
 }

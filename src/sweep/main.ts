@@ -15,6 +15,8 @@ export interface SweepIo {
   signal?: AbortSignal;
   /** Default: a fresh run id. */
   runId?: string;
+  /** Results directory: the file goes to <outDir>/<runId>/sweep.json. */
+  outDir: string;
 }
 
 /** "interrupted by SIGINT" rather than the sweep's internal wrapper. */
@@ -64,7 +66,7 @@ export async function runSweepCommand(config: SweepConfig, transports: readonly 
     config: { ...config },
     transports: measured,
   };
-  const file = resultPath(config.outDir, runId, 'sweep');
+  const file = resultPath(io.outDir, runId, 'sweep');
   await writeJsonAtomic(file, result);
   if (config.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else io.stdout.write(`${renderSummaryTable(measured)}\n${renderFailurePoints(measured)}\nwrote ${file}\n`);

@@ -1,5 +1,5 @@
 import type { SweepEvent } from './run.js';
-import { formatSize } from './sizes.js';
+import { formatSize } from '../format/numbers.js';
 
 export interface ProgressStream {
   isTTY?: boolean;

@@ -1,4 +1,4 @@
-// Which message sizes the sweep tries, and how sizes read in tables. Pure.
+// Which message sizes the sweep tries. Pure. (How a size reads: formatSize in src/format/numbers.ts.)
 
 export const KIB = 1024;
 export const MIB = 1024 * KIB;
@@ -18,27 +18,4 @@ export function defaultSizes(maxBytes: number): number[] {
   for (let size = KIB; size <= maxBytes; size *= 4) sizes.add(size);
   for (const edge of [64 * KIB - 1, 64 * KIB + 1]) if (edge <= maxBytes) sizes.add(edge);
   return [...sizes].sort((a, b) => a - b);
-}
-
-const UNITS: [number, string][] = [
-  [GIB, 'GiB'],
-  [MIB, 'MiB'],
-  [KIB, 'KiB'],
-  [1e9, 'GB'],
-  [1e6, 'MB'],
-  [1e3, 'kB'],
-];
-
-/** "64 KiB", "64 KiB+1", "10 MB", "1000 B": exact, so a table column names the size actually sent. */
-export function formatSize(bytes: number): string {
-  for (const [unit, name] of UNITS) {
-    if (bytes >= unit && bytes % unit === 0) return `${bytes / unit} ${name}`;
-  }
-  // A few bytes off a round size (the 64 KiB +- 1 probes): name the round size and the offset.
-  for (const [unit, name] of UNITS) {
-    const nearest = Math.round(bytes / unit);
-    const offset = bytes - nearest * unit;
-    if (nearest >= 1 && Math.abs(offset) <= 16) return `${nearest} ${name}${offset > 0 ? '+' : ''}${offset}`;
-  }
-  return `${bytes} B`;
 }

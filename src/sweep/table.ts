@@ -1,19 +1,12 @@
 import type { SweepPoint, SweepTransportResult } from '../results/schema.js';
-import { formatSize } from './sizes.js';
+import { formatNumber, formatSize } from '../format/numbers.js';
 
 // Renderers return strings and print nothing, so tests read exactly what a user sees.
-
-/** Three significant figures at most, never scientific notation: 0.52, 12.3, 456, 1234. */
-export function formatMbPerS(mbPerS: number): string {
-  if (mbPerS >= 100) return mbPerS.toFixed(0);
-  if (mbPerS >= 10) return mbPerS.toFixed(1);
-  return mbPerS.toFixed(2);
-}
 
 function cell(point: SweepPoint | undefined): string {
   if (!point) return '';
   if (point.state === 'skipped') return '-';
-  if (point.state === 'ok') return point.mbPerS === null ? '?' : formatMbPerS(point.mbPerS);
+  if (point.state === 'ok') return point.mbPerS === null ? '?' : formatNumber(point.mbPerS);
   return point.state;
 }
 

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { processesMatching, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { watchDescendants } from '../helpers/processes.js';
 
 function expectUsageError(run: { code: number | null; stderr: string; stdout: string }, message: string): void {
   expect(run.code).toBe(2);
@@ -25,9 +26,12 @@ describe('scenario command: bad input', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      const run = await runCli(['scenario', 'single-thread', '--port', String(port)]);
+      // Only this CLI's own descendants count: other runs on the machine may serve scenarios meanwhile.
+      let watcher: ReturnType<typeof watchDescendants> | undefined;
+      const run = await runCli(['scenario', 'single-thread', '--port', String(port)], { onSpawn: (pid) => (watcher = watchDescendants(pid, 50)) });
       expectUsageError(run, `--port ${port} is already in use on 127.0.0.1`);
-      expect(processesMatching('server/main.js')).toEqual([]);
+      expect(watcher).toBeDefined();
+      expect(watcher?.stop()).toEqual([]); // no server process was ever started
     } finally {
       await new Promise<void>((resolve) => blocker.close(() => resolve()));
     }

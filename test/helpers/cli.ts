@@ -1,4 +1,4 @@
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { projectRoot } from '../../src/paths.js';
 
@@ -29,14 +29,4 @@ export function runCli(
       resolve({ code, signal, stdout, stderr });
     });
   });
-}
-
-/** Pids of live processes whose command line contains `needle` (Linux /proc via ps). */
-export function processesMatching(needle: string): number[] {
-  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  return out
-    .split('\n')
-    .filter((line) => line.includes(needle) && !line.includes('ps -eo'))
-    .map((line) => Number.parseInt(line.trim(), 10))
-    .filter((pid) => Number.isInteger(pid) && pid !== process.pid);
 }

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readResult } from '../../src/results/store.js';
-import { loadLatest } from '../../src/report/load.js';
+import { loadLatest } from '../../src/results/run-results.js';
 import { scenarioCommand, sweepCommand } from '../../src/report/commands.js';
 import { failureTable, scenarioTable, sweepTable } from '../../src/report/tables.js';
 import type { ScenarioResult } from '../../src/results/schema.js';

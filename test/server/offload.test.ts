@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServeConfig } from '../../src/scenario/define.js';
+import type { ServeConfig } from '../../src/server/contract.js';
 import { createApp } from '../../src/server/app.js';
 import { offloadImports } from '../../src/server/offload.js';
 import { closeServer, listen } from '../../src/server/serve.js';

@@ -1,9 +1,10 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/commands/usage.js';
-import { resolveRunId, resolveSweepConfig } from '../../src/sweep/config.js';
+import { resolveSweepOptions } from '../../src/commands/sweep-options.js';
+import { resolveRunId, UsageError } from '../../src/commands/usage.js';
 
 const IDS = ['raw-socket', 'chunked', 'fork-json'] as const;
-const resolve = (args: Parameters<typeof resolveSweepConfig>[0]) => resolveSweepConfig(args, IDS, '/tmp/results');
+const resolve = (args: Parameters<typeof resolveSweepOptions>[0]) => resolveSweepOptions(args, IDS, '/tmp/results').config;
 
 describe('sweep options', () => {
   it('defaults per issue 4', () => {
@@ -11,7 +12,9 @@ describe('sweep options', () => {
     expect(config.transports).toEqual(['raw-socket', 'chunked', 'fork-json']);
     expect(config.sizesBytes).toHaveLength(12);
     expect(config.sizesBytes.at(-1)).toBe(256 * 1024 * 1024);
-    expect(config).toMatchObject({ repeat: 3, timeoutMs: 30_000, payload: 'bytes', childHeapMb: null, outDir: '/tmp/results' });
+    expect(config).toMatchObject({ repeat: 3, timeoutMs: 30_000, payload: 'bytes', childHeapMb: null });
+    expect(config).not.toHaveProperty('outDir'); // no machine path in the recorded config
+    expect(resolveSweepOptions({ out: 'elsewhere' }, IDS, '/tmp/results').outDir).toBe(path.resolve('elsewhere'));
   });
   it('--quick: sizes up to 16 MiB and one repeat, unless given', () => {
     expect(resolve({ quick: true })).toMatchObject({ repeat: 1, maxSizeBytes: 16 * 1024 * 1024 });

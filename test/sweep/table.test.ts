@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SweepPoint, SweepTransportResult } from '../../src/results/schema.js';
 import { createProgress } from '../../src/sweep/progress.js';
-import { formatMbPerS, renderFailurePoints, renderSummaryTable } from '../../src/sweep/table.js';
+import { renderFailurePoints, renderSummaryTable } from '../../src/sweep/table.js';
 
 function ok(sizeBytes: number, mbPerS: number): SweepPoint {
   const ms = sizeBytes / 1e6 / mbPerS * 1000;
@@ -48,9 +48,6 @@ describe('summary table', () => {
         '',
       ].join('\n'),
     );
-  });
-  it('formats MB/s with at most three significant figures', () => {
-    expect([0.004, 9.999, 12.345, 99.94, 100.4, 4321.6].map(formatMbPerS)).toEqual(['0.00', '10.00', '12.3', '99.9', '100', '4322']);
   });
 });
 

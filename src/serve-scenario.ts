@@ -1,9 +1,12 @@
-// Entry point of a scenario's server process, forked by the runner as compiled JavaScript:
-// `node dist/src/server/main.js <scenario-id> <serve-config-json>`. Cluster workers run it too.
+// Entry point of a scenario's server process, forked by the runner (src/scenario/server-process.ts)
+// as compiled JavaScript: `node dist/src/serve-scenario.js <scenario-id> <serve-config-json>`.
+// Cluster workers run it too. It sits above the server code and the scenario registry, so neither
+// has to import the other back.
 import cluster from 'node:cluster';
-import { findScenario } from '../../scenarios/index.js';
-import type { ServeConfig, ServingHandle } from '../scenario/define.js';
-import { isControlRequest, type ControlReply } from './control.js';
+import { findScenario } from '../scenarios/index.js';
+import { errorMessage } from './format/error.js';
+import type { ServeConfig, ServingHandle } from './server/contract.js';
+import { isControlRequest, type ControlReply } from './server/control.js';
 
 const send = (reply: ControlReply): void => {
   if (process.connected) process.send?.(reply);
@@ -26,7 +29,7 @@ async function main(): Promise<void> {
     handle = await scenario.serve({ config, emit: (message) => send({ type: 'event', message }) });
   } catch (error: unknown) {
     const code = (error as NodeJS.ErrnoException).code;
-    send({ type: 'failed', error: error instanceof Error ? error.message : String(error), ...(code ? { code } : {}) });
+    send({ type: 'failed', error: errorMessage(error), ...(code ? { code } : {}) });
     process.exit(1);
   }
 
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  send({ type: 'failed', error: error instanceof Error ? error.message : String(error) });
+  send({ type: 'failed', error: errorMessage(error) });
   process.stderr.write(`server: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });

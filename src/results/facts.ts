@@ -1,5 +1,6 @@
-// Small pure readings of results that the claims, tables and charts share.
-import type { CompletedScenarioResult, Phase, ScenarioResult, SweepPoint, SweepResult, SweepTransportResult } from '../results/schema.js';
+// Facts read from results (first failure, largest intact size, unresponsive share, ...): pure, shared
+// by the report's claims and tables and by the charts.
+import type { CompletedScenarioResult, Phase, ScenarioResult, SweepPoint, SweepResult, SweepTransportResult } from './schema.js';
 
 export function transportOf(sweep: SweepResult | null, id: string): SweepTransportResult | undefined {
   return sweep?.transports.find((t) => t.transport === id);

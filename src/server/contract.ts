@@ -1,0 +1,36 @@
+import type { EventLoopSummary } from '../results/schema.js';
+
+// What a scenario's server process is given and what it offers back: the contract between the
+// server code here and whoever starts it (the scenario runner, through src/serve-scenario.ts).
+
+/** The resolved options a scenario's server process runs with. */
+export interface ServeConfig {
+  host: string;
+  /** 0: any free port. */
+  port: number;
+  /** Size of the "database" the light requests read from. */
+  records: number;
+  /** cluster: number of HTTP workers. */
+  workers: number;
+  /** IPC scenarios: keep the child alive across imports instead of forking one per import. */
+  pool: boolean;
+  /** Bounds every hand-off to a child (start-up, transfer, work, reply). */
+  importTimeoutMs: number;
+  /** Children run with --max-old-space-size, to reproduce a smaller server. */
+  childHeapMb: number | null;
+}
+
+/** What a serving process (or a cluster primary for its workers) offers the runner. */
+export interface ServingHandle {
+  port: number;
+  pids: number[];
+  resetMetrics(): Promise<void>;
+  collectMetrics(): Promise<Record<string, EventLoopSummary>>;
+  close(): Promise<void>;
+}
+
+export interface ServeContext {
+  config: ServeConfig;
+  /** Record something that happened to the processes (a worker died, ...). */
+  emit(message: string): void;
+}
