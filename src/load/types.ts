@@ -40,8 +40,8 @@ export interface LightLoadOptions {
   durationMs: number;
   /** A new TCP connection for every request (cluster hands out connections, not requests). */
   reconnect: boolean;
-  /** Show autocannon's progress bar on stderr. Nothing is printed when false. */
+  /** Show a progress bar on stderr. Nothing is printed when false. */
   progress: boolean;
-  /** Per-request timeout in seconds (autocannon's `timeout`), also the drain limit after the phase. Default 10. */
+  /** Per-request timeout in seconds, also the drain limit after the phase. Default 10. */
   timeoutS?: number;
 }

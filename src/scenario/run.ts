@@ -28,7 +28,7 @@ export interface ScenarioRunConfig {
 }
 
 export interface RunHooks {
-  /** Show autocannon's progress bar (a terminal). */
+  /** Show a progress bar per phase (a terminal). */
   progress: boolean;
   /** One line per step, for a terminal; a no-op when piped. */
   log: (line: string) => void;
