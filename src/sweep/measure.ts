@@ -6,7 +6,7 @@ import { SweepInterrupted, withDeadline } from './deadline.js';
 import { collectGarbage } from './gc.js';
 import { describeMismatch, describePayload } from './integrity.js';
 import { makePayload, payloadDigest, type PayloadKind } from './payload.js';
-import { processPeakRssBytes } from './peer-rss.js';
+import { processPeakRssBytes } from '../transports/shared/peak-rss.js';
 import { startProbe } from './probe.js';
 import { mbPerSecond, spread } from './stats.js';
 

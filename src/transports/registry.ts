@@ -1,14 +1,19 @@
-import { bufferZlibTransport } from './buffer-zlib.js';
-import { chunkedTransport } from './chunked.js';
-import { forkAdvancedTransport } from './fork-advanced.js';
-import { forkJsonTransport } from './fork-json.js';
-import { naiveSocketTransport } from './naive-socket.js';
-import { nodeIpcTransport } from './node-ipc.js';
-import { rawSocketTransport } from './raw-socket.js';
-import type { Transport, TransportId } from './types.js';
-import { workerTransferTransport } from './worker-transfer.js';
+import { bufferZlibTransport } from './buffer-zlib/parent.js';
+import { chunkedTransport } from './chunked/parent.js';
+import { forkAdvancedTransport } from './fork-advanced/parent.js';
+import { forkJsonTransport } from './fork-json/parent.js';
+import { naiveSocketTransport } from './naive-socket/parent.js';
+import { nodeIpcTransport } from './node-ipc/parent.js';
+import { rawSocketTransport } from './raw-socket/parent.js';
+import type { Transport } from './types.js';
+import { workerTransferTransport } from './worker-transfer/parent.js';
 
-export const transports: Record<TransportId, Transport> = {
+// The only list of transport ids: TransportId is this object's keys, and everything keyed by
+// transport (the peer entries in peer-main.ts, a scenario's transport) is checked against it. A new
+// transport adds its folder, one line here and one in peer-main.ts (see README.md).
+
+/** Every transport's parent side, in the order of DESIGN.md (the sweep's and the report's order). */
+export const transports = {
   'fork-json': forkJsonTransport,
   'fork-advanced': forkAdvancedTransport,
   'node-ipc': nodeIpcTransport,
@@ -17,9 +22,10 @@ export const transports: Record<TransportId, Transport> = {
   chunked: chunkedTransport,
   'worker-transfer': workerTransferTransport,
   'raw-socket': rawSocketTransport,
-};
+} satisfies Record<string, Transport>;
 
-/** In the order of DESIGN.md. */
+export type TransportId = keyof typeof transports;
+
 export const transportIds = Object.keys(transports) as TransportId[];
 
 export function getTransport(id: TransportId): Transport {

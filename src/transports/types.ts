@@ -1,16 +1,9 @@
 import type { DiffResult, Station } from '../workload/types.js';
+import type { TransportId } from './registry.js';
 
 // One interface for every way of moving an import to a child and its result back.
 
-export type TransportId =
-  | 'fork-json'
-  | 'fork-advanced'
-  | 'node-ipc'
-  | 'naive-socket'
-  | 'buffer-zlib'
-  | 'chunked'
-  | 'worker-transfer'
-  | 'raw-socket';
+export type { TransportId };
 
 /** What crosses the transport: raw bytes, or structured data serialized the transport's own way. */
 export type Payload =

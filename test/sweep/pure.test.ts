@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyFailure } from '../../src/sweep/classify.js';
 import { describeMismatch } from '../../src/sweep/integrity.js';
-import { processPeakRssBytes } from '../../src/sweep/peer-rss.js';
 import { canonicalJson, payloadDigest, recordsForSize } from '../../src/sweep/payload.js';
 import { defaultSizes, MIB } from '../../src/sweep/sizes.js';
 import { mbPerSecond, spread } from '../../src/sweep/stats.js';
@@ -14,14 +13,6 @@ describe('sizes', () => {
     expect(defaultSizes(256 * MIB).at(-1)).toBe(256 * MIB);
     expect(defaultSizes(256 * MIB)).toHaveLength(12);
     expect(defaultSizes(10_000)).toEqual([1024, 4096]);
-  });
-});
-
-describe('processPeakRssBytes', () => {
-  it('reads the kernel high-water mark of a live process, null for none', async () => {
-    const own = await processPeakRssBytes(process.pid);
-    expect(own).toBeGreaterThanOrEqual(process.memoryUsage.rss() - 1024 * 1024); // VmHWM >= current RSS (kB rounding aside)
-    expect(await processPeakRssBytes(2 ** 22 + 12345)).toBeNull(); // above Linux's pid_max limit: no such process
   });
 });
 

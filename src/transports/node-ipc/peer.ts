@@ -1,0 +1,36 @@
+import { IPCModule } from '@achrinza/node-ipc';
+import { errorMessage } from '../shared/error-message.js';
+import { runJob } from '../shared/jobs.js';
+import { fromJsonWire, jsonWireBytes, toJsonWire } from '../shared/json-wire.js';
+import { ownPeakRssBytes } from '../shared/peak-rss.js';
+import { peerArgs, type PeerEntry } from '../shared/peer-entry.js';
+import { configureIpc, NodeIpcEvent, type NodeIpcFailure, type NodeIpcResult, type NodeIpcWork } from './messages.js';
+
+/**
+ * Peer side of node-ipc (argv: socket path, server id): the client that connects to the parent's
+ * server. A request it cannot run is answered with 'peer.failed'; when the server goes, so does it.
+ */
+export const nodeIpcPeer: PeerEntry = (args) => {
+  const [socketPath, serverId] = peerArgs('node-ipc', args, ['socket path', 'server id']);
+  const ipc = new IPCModule();
+  configureIpc(ipc.config);
+  ipc.config.id = `peer-${process.pid}`;
+  ipc.connectTo(serverId, socketPath, () => {
+    const server = ipc.of[serverId];
+    if (server === undefined) throw new Error(`node-ipc: no connection object for ${serverId}`);
+    server.on('connect', () => server.emit(NodeIpcEvent.ready, {}));
+    server.on('disconnect', () => process.exit(0));
+    server.on(NodeIpcEvent.work, (data) => {
+      const work = data as NodeIpcWork;
+      try {
+        const requestBodyBytes = jsonWireBytes(work.body);
+        const body = toJsonWire(runJob(work.job, fromJsonWire(work.body)));
+        const result: NodeIpcResult = { id: work.id, body, peakRssBytes: ownPeakRssBytes(), requestBodyBytes, replyBodyBytes: jsonWireBytes(body) };
+        server.emit(NodeIpcEvent.result, result);
+      } catch (error) {
+        const failure: NodeIpcFailure = { id: work.id, message: errorMessage(error), peakRssBytes: ownPeakRssBytes() };
+        server.emit(NodeIpcEvent.failed, failure);
+      }
+    });
+  });
+};

@@ -1,0 +1,30 @@
+import type { TransportId } from './registry.js';
+import type { PeerEntry } from './shared/peer-entry.js';
+
+// The one entry point of every peer: a forked child (argv: [transport id, ...that transport's
+// arguments]; shared/child-owner.ts) or the worker-transfer worker thread (the same argv;
+// shared/worker-owner.ts). The map is checked against the registry: a transport without a peer entry
+// does not compile. Each entry is imported on demand, so a peer loads only its own transport's code.
+
+const peerEntries: Record<TransportId, () => Promise<PeerEntry>> = {
+  'fork-json': async () => (await import('./fork-json/peer.js')).forkJsonPeer,
+  'fork-advanced': async () => (await import('./fork-advanced/peer.js')).forkAdvancedPeer,
+  'node-ipc': async () => (await import('./node-ipc/peer.js')).nodeIpcPeer,
+  'naive-socket': async () => (await import('./naive-socket/peer.js')).naiveSocketPeer,
+  'buffer-zlib': async () => (await import('./buffer-zlib/peer.js')).bufferZlibPeer,
+  chunked: async () => (await import('./chunked/peer.js')).chunkedPeer,
+  'worker-transfer': async () => (await import('./worker-transfer/peer.js')).workerTransferPeer,
+  'raw-socket': async () => (await import('./raw-socket/peer.js')).rawSocketPeer,
+};
+
+// A forked peer is owned by its parent: when the parent goes away (even by SIGKILL) the IPC channel
+// closes and the peer leaves too. A worker thread has no channel; it ends with its process.
+if (process.send !== undefined) process.on('disconnect', () => process.exit(0));
+
+const [transportId = '', ...args] = process.argv.slice(2);
+if (!Object.hasOwn(peerEntries, transportId)) {
+  console.error(`peer-main: unknown transport '${transportId}', expected one of ${Object.keys(peerEntries).join(', ')}`);
+  process.exit(2);
+}
+const entry = await peerEntries[transportId as TransportId]();
+entry(args);

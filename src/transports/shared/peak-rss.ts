@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+
+// Peak resident set size from the kernel's own high-water mark (VmHWM in /proc/<pid>/status, Linux),
+// not process.resourceUsage().maxRSS: in a forked child maxRSS also counts the parent's RSS at the
+// moment of the fork (Linux folds the pre-exec memory map into it), so a fresh peer reported 772 MB
+// against a real 337 MB, and a peer forked by a sweep holding a 256 MiB payload would count it too.
+
+const VM_HWM_PATTERN = /^VmHWM:\s+(\d+)\s+kB$/m;
+
+/** VmHWM of a /proc/<pid>/status text, in bytes; null when the line is missing. */
+export function parseVmHwmBytes(status: string): number | null {
+  const match = VM_HWM_PATTERN.exec(status);
+  return match ? Number(match[1]) * 1024 : null;
+}
+
+/** This process's peak RSS so far, in bytes (a peer reports it with every reply). */
+export function ownPeakRssBytes(): number {
+  if (process.platform === 'linux') {
+    try {
+      const bytes = parseVmHwmBytes(readFileSync('/proc/self/status', 'utf8'));
+      if (bytes !== null) return bytes;
+    } catch {
+      // /proc not mounted (some containers): fall back to maxRSS below
+    }
+  }
+  // Elsewhere maxRSS is all there is (in KiB on every platform).
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+/**
+ * Peak RSS of another process, read by the kernel rather than reported by the peer. Null where /proc
+ * is not available or the process is gone: the caller then falls back to the peer's own report.
+ */
+export async function processPeakRssBytes(pid: number): Promise<number | null> {
+  try {
+    return parseVmHwmBytes(await readFile(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { peerArgs } from '../../../src/transports/shared/peer-entry.js';
+import { PendingReplies } from '../../../src/transports/shared/pending-replies.js';
+
+describe('peerArgs', () => {
+  it('returns the named arguments in order and names the first one missing', () => {
+    expect(peerArgs('chunked', ['/tmp/x/peer.sock', '1024', '64'], ['socket path', 'max message bytes', 'frame bytes'])).toEqual([
+      '/tmp/x/peer.sock',
+      '1024',
+      '64',
+    ]);
+    expect(() => peerArgs('node-ipc', ['/tmp/x/server.sock'], ['socket path', 'server id'])).toThrow('node-ipc peer: missing argument 2 (server id)');
+  });
+});
+
+describe('PendingReplies', () => {
+  it('hands each reply to the exchange with its id and drops replies to finished ones', async () => {
+    const replies = new PendingReplies<string>();
+    const seen: number[] = [];
+    const first = replies.withId(async (id, reply) => {
+      seen.push(id);
+      return `${id}:${await reply}`;
+    });
+    const second = replies.withId(async (id, reply) => {
+      seen.push(id);
+      return `${id}:${await reply}`;
+    });
+    replies.settle(2, 'b');
+    replies.settle(1, 'a');
+    expect(await Promise.all([first, second])).toEqual(['1:a', '2:b']);
+    expect(seen).toEqual([1, 2]);
+    // A late reply to a finished exchange finds no one (no throw), and a failed exchange frees its id.
+    replies.settle(1, 'late');
+    await expect(replies.withId(() => Promise.reject(new Error('peer gone')))).rejects.toThrow('peer gone');
+  });
+});
