@@ -3,8 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { transports } from '../../src/transports/registry.js';
 import { TransportError, type TransportId, type TransportPeer } from '../../src/transports/types.js';
 import { generateStations, makeIncoming, plannedCounts } from '../../src/workload/index.js';
-import { isAlive, ourTempDirs, sha256 } from './helpers.js';
+import { isAlive, ourTempDirs, sha256, useOwnTempDir } from './helpers.js';
 
+useOwnTempDir();
 const tempDirsBefore = new Set(ourTempDirs());
 const peers: TransportPeer[] = [];
 

@@ -4,7 +4,7 @@ import { transports } from '../../src/transports/registry.js';
 import { processPeakRssBytes } from '../../src/transports/shared/peak-rss.js';
 import type { TransportId, TransportPeer } from '../../src/transports/types.js';
 import { diffStations, generateStations, makeIncoming } from '../../src/workload/index.js';
-import { isAlive, ourTempDirs, sha256 } from './helpers.js';
+import { isAlive, ourTempDirs, sha256, useOwnTempDir } from './helpers.js';
 
 // Every transport except naive-socket must move every size byte-exact, and structured data with
 // non-ASCII strings intact. node-ipc's 32 MiB echo is slow (its receiver appends every 64 KiB read to
@@ -16,6 +16,7 @@ const ids: TransportId[] = ['fork-json', 'fork-advanced', 'node-ipc', 'buffer-zl
 
 const records = generateStations(2_000, 11);
 const diff = diffStations(records, makeIncoming(records, 0.2, 5), 0);
+useOwnTempDir();
 const tempDirsBefore = new Set(ourTempDirs());
 const pids: number[] = [];
 
