@@ -9,10 +9,10 @@ import { PrivateTempDir } from '../shared/temp-dir.js';
 import { TransportError, type ExchangeResult, type Job, type Payload, type PeerOptions, type Transport, type TransportPeer } from '../types.js';
 import { configureIpc, NodeIpcEvent, type NodeIpcFailure, type NodeIpcResult, type NodeIpcWork } from './messages.js';
 
-// Parent side of node-ipc (the protocol: messages.ts). The talk's fourth iteration: node-ipc (@achrinza/node-ipc 10.1.11, the maintained fork of
-// node-ipc 9), a server in the parent with an id, the forked child connects as its client. Its own
-// IPC instance per peer (no shared global state) and its socket in our private temp dir, never the
-// default /tmp/app.<id>.
+// Parent side of node-ipc (the protocol: messages.ts). The talk's fourth iteration: node-ipc
+// (@achrinza/node-ipc 10.1.11, the maintained fork of node-ipc 9), a server in the parent with an
+// id, the forked child connects as its client. Its own IPC instance per peer (no shared global
+// state) and its socket in our private temp dir, never the default /tmp/app.<id>.
 
 type Answer = { type: 'result'; result: NodeIpcResult } | { type: 'failed'; failure: NodeIpcFailure };
 
