@@ -5,6 +5,7 @@ import { scenarioIds } from '../../scenarios/index.js';
 import { compiledEntry, projectRoot } from '../paths.js';
 import { newRunId } from '../results/store.js';
 import { checkReportPath, generateReport } from './report.js';
+import { abortOnSignals } from './signals.js';
 import { InterruptedError } from './usage.js';
 
 interface BenchArgs {
@@ -63,38 +64,31 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
     const runId = newRunId();
     const steps = benchSteps(args.quick, outDir, runId);
     const onTerminal = Boolean(process.stderr.isTTY);
-    const controller = new AbortController();
-    let interrupted: NodeJS.Signals | null = null;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      interrupted ??= signal;
-      controller.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const signals = abortOnSignals();
     const failed: string[] = [];
     const benchStartMs = performance.now();
     try {
       for (const [index, step] of steps.entries()) {
-        if (interrupted) break;
+        if (signals.received()) break;
         const stepStartMs = performance.now();
         if (onTerminal) process.stderr.write(`[bench ${index + 1}/${steps.length + 1}] ${step.label} ...\n`);
-        const code = await runStep(step, controller.signal);
+        const code = await runStep(step, signals.signal);
         if (code !== 0) failed.push(`${step.label} (exit code ${code})`);
         if (onTerminal) {
           const seconds = ((performance.now() - stepStartMs) / 1000).toFixed(0);
           process.stderr.write(`[bench ${index + 1}/${steps.length + 1}] ${step.label} ${code === 0 ? 'done' : 'FAILED'} in ${seconds} s\n`);
         }
       }
+      const interrupted = signals.received();
       if (interrupted) throw new InterruptedError(interrupted);
       if (onTerminal) process.stderr.write(`[bench ${steps.length + 1}/${steps.length + 1}] report ...\n`);
       // Failed steps still wrote their (errored) results: the report shows them as such.
-      const file = await generateReport(outDir, reportFile);
+      const file = await generateReport(outDir, reportFile, { runId });
       const minutes = ((performance.now() - benchStartMs) / 60_000).toFixed(1);
       process.stdout.write(`\nbench run ${runId}: ${steps.length} steps in ${minutes} min; wrote ${path.relative(process.cwd(), file) || file}\n`);
       if (failed.length > 0) throw new Error(`bench steps failed: ${failed.join(', ')} (their errors are in the report)`);
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      signals.dispose();
     }
   },
 };

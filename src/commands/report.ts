@@ -1,16 +1,19 @@
-// `npm run report -- [--results DIR] [--report FILE]`: charts and REPORT.md from results files only.
+// `npm run report -- [--results DIR] [--run ID] [--report FILE]`: charts and REPORT.md from the
+// results files of one run only.
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { scenarioIds } from '../../scenarios/index.js';
 import { writeCharts } from '../charts/write.js';
 import { projectRoot } from '../paths.js';
-import { loadLatest } from '../results/run-results.js';
 import { spliceGenerated } from '../report/markers.js';
 import { renderReport } from '../report/report.js';
+import { defaultRun, listRuns, loadRun } from '../results/run-results.js';
 import { UsageError } from './usage.js';
 
 export interface ReportArgs {
   results: string;
+  run?: string;
   report: string;
 }
 
@@ -23,9 +26,29 @@ async function readIfExists(file: string): Promise<string | null> {
   }
 }
 
+/** The results files a complete run holds: one per registered scenario, and the sweep. */
+export const expectedResultNames = (): string[] => [...scenarioIds(), 'sweep'];
+
+/** The run named by --run, checked to be a run directory of resultsDir; else the default run. */
+export async function chooseRun(resultsDir: string, requested: string | undefined): Promise<string | null> {
+  if (requested === undefined) return defaultRun(resultsDir, expectedResultNames());
+  const runs = await listRuns(resultsDir);
+  if (!runs.includes(requested)) {
+    const newest = runs.at(-1);
+    throw new UsageError(`--run must name a run directory with results in ${resultsDir} (got "${requested}"${newest ? `; newest: ${newest}` : ': there is none'})`);
+  }
+  return requested;
+}
+
+export interface GenerateOptions {
+  /** Which run to show (bench: the run it wrote); default: defaultRun. */
+  runId?: string | null;
+  now?: Date;
+}
+
 /** Everything the command does, callable from tests and from `bench`. Returns the report's path. */
-export async function generateReport(resultsDir: string, reportFile: string, now = new Date()): Promise<string> {
-  const input = await loadLatest(resultsDir);
+export async function generateReport(resultsDir: string, reportFile: string, { runId, now = new Date() }: GenerateOptions = {}): Promise<string> {
+  const input = await loadRun(resultsDir, runId === undefined ? await chooseRun(resultsDir, undefined) : runId);
   const reportDir = path.dirname(reportFile);
   const charts = await writeCharts(input, path.join(resultsDir, 'charts'), reportDir);
   // Name the results dir as REPORT.md's reader sees it: relative when it lies below the report.
@@ -49,17 +72,26 @@ export async function checkReportPath(raw: string): Promise<string> {
 
 export const reportCommand: CommandModule<object, ReportArgs> = {
   command: 'report',
-  describe: 'render charts and REPORT.md from results files only (latest result of each scenario, latest sweep)',
+  describe: 'render charts and REPORT.md from the results files of one run (default: the most complete run, newest among equals)',
   builder: (y) =>
     y
       .option('results', { type: 'string', default: 'results', describe: 'results directory (run dirs with JSON files)' })
-      .option('report', { type: 'string', default: path.join(projectRoot, 'REPORT.md'), defaultDescription: 'REPORT.md at the project root', describe: 'report file to write (only its generated section is rewritten)' }),
+      .option('run', {
+        type: 'string',
+        requiresArg: true,
+        describe: 'run id (a directory in --results) to report on [default: the run holding the most results of every scenario and the sweep, newest among equals]',
+      })
+      .option('report', { type: 'string', default: path.join(projectRoot, 'REPORT.md'), defaultDescription: 'REPORT.md at the project root', describe: 'report file to write (only its generated section is rewritten)' })
+      .example('$0 report', 'the report of the most complete run (what `bench` wrote)')
+      .example('$0 report --run 2026-11-27T08-31-55Z-4b58', 'the report of one named run'),
   handler: async (args) => {
     const resultsDir = path.resolve(args.results);
     const isDir = await stat(resultsDir).then((s) => s.isDirectory(), () => false);
     if (!isDir) throw new UsageError(`--results must be a results directory (got "${args.results}": not a directory)`);
     const reportFile = await checkReportPath(args.report);
-    const file = await generateReport(resultsDir, reportFile);
-    process.stdout.write(`wrote ${path.relative(process.cwd(), file) || file} and charts in ${path.join(path.relative(process.cwd(), resultsDir), 'charts')}\n`);
+    const runId = await chooseRun(resultsDir, args.run);
+    const file = await generateReport(resultsDir, reportFile, { runId });
+    const shown = runId === null ? 'no run found' : `run ${runId}`;
+    process.stdout.write(`wrote ${path.relative(process.cwd(), file) || file} (${shown}) and charts in ${path.join(path.relative(process.cwd(), resultsDir), 'charts')}\n`);
   },
 };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SCHEMA_VERSION, type AnyResult } from './schema.js';
 
@@ -63,14 +63,4 @@ export function validateResult(value: unknown, label = 'result'): AnyResult {
     if (!Array.isArray(v.transports)) fail('transports missing');
   } else fail(`kind ${String(v.kind)}`);
   return value as AnyResult;
-}
-
-/** Run directories under outDir, oldest first (run ids sort by time). */
-export async function listRunIds(outDir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(outDir, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  } catch {
-    return [];
-  }
 }

@@ -6,8 +6,12 @@ import type { CompletedScenarioResult, ScenarioResult, SweepPoint, SweepResult, 
 import { validateResult } from '../../src/results/store.js';
 
 export const FIXTURES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'results');
+/** An older run, incomplete: cluster and a sweep. */
 export const RUN_A = '2026-03-01T10-00-00Z-a1f3';
+/** The complete run (every scenario of the talk and the sweep): what the report shows by default. */
 export const RUN_B = '2026-03-02T09-30-00Z-b7c2';
+/** The newest run, an ad-hoc single scenario: must not change the default report. */
+export const RUN_C = '2026-03-03T08-00-00Z-c9d4';
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
 
@@ -19,7 +23,7 @@ export function fixtureSweep(): SweepResult {
   return fixture<SweepResult>(RUN_B, 'sweep');
 }
 
-export function completedScenario(name: string, runId = RUN_A): CompletedScenarioResult {
+export function completedScenario(name: string, runId = RUN_B): CompletedScenarioResult {
   return fixture<CompletedScenarioResult>(runId, name);
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateReport } from '../../src/commands/report.js';
 import { END_MARKER, START_MARKER, spliceGenerated } from '../../src/report/markers.js';
-import { FIXTURES_DIR } from './builders.js';
+import { FIXTURES_DIR, RUN_A, RUN_B, RUN_C } from './builders.js';
 
 describe('spliceGenerated', () => {
   it('replaces only the text between the markers', () => {
@@ -32,17 +32,18 @@ describe('generateReport', () => {
   it('writes REPORT.md and charts, keeps hand-written text, and changes only the timestamp on regeneration', async () => {
     const report = path.join(dir, 'REPORT.md');
     const results = path.join(dir, 'results');
-    await generateReport(results, report, new Date('2026-03-03T00:00:00Z'));
+    await generateReport(results, report, { now: new Date('2026-03-03T00:00:00Z') });
     const first = await readFile(report, 'utf8');
     expect(first).toContain('| 2 | Linux has a 64 KB message size limit |');
     expect(first).toContain('![cluster: latency over time](results/charts/timeline-cluster.png)');
     expect(first).toContain('- node-ipc: no timeline (errored: node-ipc client did not connect within 10000 ms)');
     expect(first).toContain('npm run report   # this section and the charts');
+    expect(first).toContain(`from run \`${RUN_B}\` (the files in \`results/${RUN_B}/\`) at 2026-03-03T00:00:00.000Z.`);
 
     const edited = `# Our report\n\nWritten by hand above.\n\n${first.slice(first.indexOf(START_MARKER))}\nWritten by hand below.\n`;
     await writeFile(report, edited);
     const chartsBefore = await readCharts(path.join(results, 'charts'));
-    await generateReport(results, report, new Date('2026-04-01T12:00:00Z'));
+    await generateReport(results, report, { now: new Date('2026-04-01T12:00:00Z') });
     const second = await readFile(report, 'utf8');
     expect(second.startsWith('# Our report\n\nWritten by hand above.\n\n')).toBe(true);
     expect(second.endsWith('\nWritten by hand below.\n')).toBe(true);
@@ -51,12 +52,32 @@ describe('generateReport', () => {
     expect(await readCharts(path.join(results, 'charts'))).toEqual(chartsBefore);
   });
 
+  it('reads one run: a newer ad-hoc run leaves the report as it was; --run shows the run it names', async () => {
+    const report = path.join(dir, 'REPORT.md');
+    const results = path.join(dir, 'results');
+    const now = new Date('2026-03-03T00:00:00Z');
+    await generateReport(results, report, { now });
+    const before = await readFile(report, 'utf8');
+    // What `npm run scenario single-thread` does: a new run directory with one result.
+    await mkdir(path.join(results, '2026-03-04T08-00-00Z-d0d0'));
+    await cp(path.join(results, RUN_C, 'single-thread.json'), path.join(results, '2026-03-04T08-00-00Z-d0d0', 'single-thread.json'));
+    await generateReport(results, report, { now });
+    expect(await readFile(report, 'utf8')).toBe(before);
+
+    await generateReport(results, report, { now, runId: RUN_A });
+    const older = await readFile(report, 'utf8');
+    expect(older).toContain(`from run \`${RUN_A}\``);
+    expect(older).toContain('- Scenarios: 1 completed, 0 errored, 5 without a result (single-thread, fork-send, node-ipc, buffer-zlib, chunked).');
+    expect(older).toContain(`# results/${RUN_A}/cluster.json`);
+    expect(older).not.toContain(RUN_B);
+  });
+
   it('reports an empty results directory as missing everything, and lists unreadable files', async () => {
     const results = path.join(dir, 'empty');
     await mkdir(path.join(results, 'run-1'), { recursive: true });
     await writeFile(path.join(results, 'run-1', 'broken.json'), '{"schemaVersion": 99}');
     const report = path.join(dir, 'EMPTY.md');
-    await generateReport(results, report, new Date('2026-03-03T00:00:00Z'));
+    await generateReport(results, report, { now: new Date('2026-03-03T00:00:00Z') });
     const text = await readFile(report, 'utf8');
     expect(text).toContain('- Scenarios: 0 completed, 0 errored, 6 without a result (single-thread, cluster, fork-send, node-ipc, buffer-zlib, chunked).');
     expect(text).toContain('- Sweep: no result.');

@@ -2,31 +2,41 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readResult } from '../../src/results/store.js';
-import { loadLatest } from '../../src/results/run-results.js';
+import { defaultRun, listRuns, loadRun } from '../../src/results/run-results.js';
 import { scenarioCommand, sweepCommand } from '../../src/report/commands.js';
 import { failureTable, scenarioTable, sweepTable } from '../../src/report/tables.js';
 import type { ScenarioResult } from '../../src/results/schema.js';
-import { FIXTURES_DIR, RUN_A, RUN_B, fixtureSweep } from './builders.js';
+import { FIXTURES_DIR, RUN_A, RUN_B, RUN_C, fixtureSweep } from './builders.js';
 
 async function fixtureScenarios(): Promise<Map<string, ScenarioResult>> {
-  const input = await loadLatest(FIXTURES_DIR);
+  const input = await loadRun(FIXTURES_DIR, RUN_B);
   return new Map([...input.scenarios].map(([id, l]) => [id, l.result]));
 }
 
 describe('fixture results', () => {
   it('all pass validateResult', async () => {
-    for (const run of [RUN_A, RUN_B]) {
+    for (const run of [RUN_A, RUN_B, RUN_C]) {
       for (const name of await readdir(path.join(FIXTURES_DIR, run))) {
         await expect(readResult(path.join(FIXTURES_DIR, run, name))).resolves.toHaveProperty('schemaVersion', 1);
       }
     }
   });
 
-  it('loadLatest picks the latest result of each scenario and the latest sweep', async () => {
-    const input = await loadLatest(FIXTURES_DIR);
+  it('the default run is the one holding the most expected results, not the newest ad-hoc run', async () => {
+    const expected = ['single-thread', 'cluster', 'fork-send', 'node-ipc', 'buffer-zlib', 'chunked', 'sweep'];
+    expect(await listRuns(FIXTURES_DIR)).toEqual([RUN_A, RUN_B, RUN_C]);
+    expect(await defaultRun(FIXTURES_DIR, expected)).toBe(RUN_B);
+    // Among runs holding as many, the newest: only single-thread expected, B and C hold it.
+    expect(await defaultRun(FIXTURES_DIR, ['single-thread'])).toBe(RUN_C);
+    expect(await defaultRun(path.join(FIXTURES_DIR, 'no-such-dir'), expected)).toBeNull();
+  });
+
+  it('loadRun reads one run directory and nothing else', async () => {
+    const input = await loadRun(FIXTURES_DIR, RUN_B);
+    expect(input.runId).toBe(RUN_B);
     expect(Object.fromEntries([...input.scenarios].map(([id, l]) => [id, l.file]))).toEqual({
-      'single-thread': `${RUN_A}/single-thread.json`,
-      'fork-send': `${RUN_A}/fork-send.json`,
+      'single-thread': `${RUN_B}/single-thread.json`,
+      'fork-send': `${RUN_B}/fork-send.json`,
       cluster: `${RUN_B}/cluster.json`,
       'node-ipc': `${RUN_B}/node-ipc.json`,
       'buffer-zlib': `${RUN_B}/buffer-zlib.json`,
@@ -34,6 +44,9 @@ describe('fixture results', () => {
     });
     expect(input.sweep?.file).toBe(`${RUN_B}/sweep.json`);
     expect(input.unreadable).toEqual([]);
+    const older = await loadRun(FIXTURES_DIR, RUN_A);
+    expect([...older.scenarios.keys()]).toEqual(['cluster']);
+    expect(older.sweep?.file).toBe(`${RUN_A}/sweep.json`);
   });
 });
 
