@@ -9,6 +9,7 @@ import { reportCommand } from './commands/report.js';
 import { sweepCommand } from './commands/sweep.js';
 import { InterruptedError, UsageError } from './commands/usage.js';
 import { constants } from 'node:os';
+import { errorMessage } from './format/error.js';
 
 // Each command lives in src/commands/<name>.ts; register it here with one line.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   } catch (error: unknown) {
     if (error instanceof UsageError) exitWith(2, `ipc-lab: ${error.message}`);
     if (error instanceof InterruptedError) exitWith(128 + (constants.signals[error.signal] ?? 0), `ipc-lab: ${error.message}`);
-    exitWith(1, `ipc-lab: ${error instanceof Error ? error.message : String(error)}`);
+    exitWith(1, `ipc-lab: ${errorMessage(error)}`);
   }
 }
 

@@ -3,7 +3,7 @@
 // intact round trip) and labelled with its failure kind.
 import type { ChartConfiguration } from 'chart.js';
 import { orderIds } from '../format/order.js';
-import type { SweepResult, SweepTransportResult } from '../results/schema.js';
+import type { OkSweepPoint, SweepResult, SweepTransportResult } from '../results/schema.js';
 import { firstFailure } from '../results/facts.js';
 import { transportIds } from '../transports/registry.js';
 import { CHART_SIZE, logAxis, sizeAxis } from './axes.js';
@@ -15,13 +15,11 @@ function ordered(sweep: SweepResult): SweepTransportResult[] {
   return orderIds(sweep.transports.map((t) => t.transport), transportIds).flatMap((id) => sweep.transports.filter((t) => t.transport === id));
 }
 
-function okSeries(t: SweepTransportResult, value: (p: SweepTransportResult['points'][number]) => number | null | undefined) {
+/** The intact sizes of a transport with a positive value (a log axis has no room for 0). */
+function okSeries(t: SweepTransportResult, value: (p: OkSweepPoint) => number) {
   return [...t.points]
     .sort((a, b) => a.sizeBytes - b.sizeBytes)
-    .flatMap((p) => {
-      const y = p.state === 'ok' ? value(p) : null;
-      return y !== null && y !== undefined && y > 0 ? [{ x: p.sizeBytes, y }] : [];
-    });
+    .flatMap((p) => (p.state === 'ok' && value(p) > 0 ? [{ x: p.sizeBytes, y: value(p) }] : []));
 }
 
 function allSizes(sweep: SweepResult): number[] {
@@ -42,7 +40,7 @@ function lineStyle(id: string) {
 /** Round-trip time vs message size, log-log, failures marked and labelled. */
 export function roundTripChart(sweep: SweepResult): Buffer {
   const transports = ordered(sweep);
-  const lines = transports.map((t) => ({ label: t.transport, data: okSeries(t, (p) => p.roundTripMs?.median), ...lineStyle(t.transport) }));
+  const lines = transports.map((t) => ({ label: t.transport, data: okSeries(t, (p) => p.roundTripMs.median), ...lineStyle(t.transport) }));
   const allY = lines.flatMap((l) => l.data.map((d) => d.y));
   const floorY = allY.length > 0 ? Math.min(...allY) : 1;
   const labels: PointLabel[] = [];

@@ -1,6 +1,6 @@
 // Verdicts of the claims measured by the message-size sweep. Pure: results in, verdict out.
 import type { SweepResult, SweepTransportResult } from '../results/schema.js';
-import { commonOkSizes, firstFailure, largestOk, transportOf, type Failure } from '../results/facts.js';
+import { commonOkSizes, firstFailure, largestOk, okPoint, transportOf, type Failure } from '../results/facts.js';
 import { formatBytes, formatMs, formatNumber } from '../format/numbers.js';
 import { THRESHOLDS as T, type ClaimVerdict, type Verdict } from './verdict.js';
 
@@ -59,8 +59,9 @@ export function slowdownClaim(sweep: SweepResult | null): ClaimVerdict {
     return { verdict: 'no data', figures: [`${fork ? 'raw-socket' : 'fork-json'}: not in the sweep`] };
   }
   const ratios = commonOkSizes(fork, raw).map((sizeBytes) => {
-    const forkMbPerS = fork.points.find((p) => p.sizeBytes === sizeBytes)?.mbPerS ?? 0;
-    const rawMbPerS = raw.points.find((p) => p.sizeBytes === sizeBytes)?.mbPerS ?? 0;
+    // Both ok with a throughput at every common size (commonOkSizes).
+    const forkMbPerS = okPoint(fork, sizeBytes)!.mbPerS;
+    const rawMbPerS = okPoint(raw, sizeBytes)!.mbPerS;
     return { sizeBytes, ratio: rawMbPerS / forkMbPerS };
   });
   const first = ratios[0];
@@ -88,7 +89,7 @@ export function carriesDataSet(t: SweepTransportResult | undefined): boolean | n
 /** Round trip at the largest size delivered intact, for "where it stops being usable". */
 export function roundTripAtLargest(id: string, t: SweepTransportResult | undefined): string | null {
   const ok = t ? largestOk(t) : null;
-  const point = t?.points.find((p) => p.sizeBytes === ok && p.state === 'ok');
-  if (!point?.roundTripMs) return null;
+  const point = ok === null ? undefined : okPoint(t, ok);
+  if (!point) return null;
   return `${id} round trip at ${formatBytes(point.sizeBytes)}: ${formatMs(point.roundTripMs.median)} ms (median)`;
 }

@@ -57,8 +57,8 @@ export function zlibClaim(data: ClaimData): ClaimVerdict {
   const reference = transportOf(data.sweep, 'node-ipc');
   const common = t && reference ? largestCommonOk(t, reference) : null;
   if (common !== null) {
-    const zlibMs = okPoint(t, common)?.roundTripMs?.median;
-    const plainMs = okPoint(reference, common)?.roundTripMs?.median;
+    const zlibMs = okPoint(t, common)?.roundTripMs.median;
+    const plainMs = okPoint(reference, common)?.roundTripMs.median;
     if (zlibMs !== undefined && plainMs !== undefined) {
       figures.push(`round trip at ${formatBytes(common)}: ${formatMs(zlibMs)} ms with zlib vs ${formatMs(plainMs)} ms node-ipc`);
     }

@@ -69,7 +69,7 @@ export function scenarioTable(scenarios: ReadonlyMap<string, ScenarioResult>): s
 
 function sweepCell(point: SweepPoint | undefined): string {
   if (!point) return NONE;
-  if (point.state === 'ok') return point.mbPerS === null ? 'ok' : formatNumber(point.mbPerS);
+  if (point.state === 'ok') return formatNumber(point.mbPerS);
   if (point.state === 'skipped') return 'skipped';
   return `**${point.state}**`;
 }

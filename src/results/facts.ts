@@ -1,6 +1,16 @@
 // Facts read from results (first failure, largest intact size, unresponsive share, ...): pure, shared
 // by the report's claims and tables and by the charts.
-import type { CompletedScenarioResult, Phase, ScenarioResult, SweepPoint, SweepResult, SweepTransportResult } from './schema.js';
+import {
+  isFailedPoint,
+  type CompletedScenarioResult,
+  type FailureState,
+  type OkSweepPoint,
+  type Phase,
+  type ScenarioResult,
+  type SweepPoint,
+  type SweepResult,
+  type SweepTransportResult,
+} from './schema.js';
 
 export function transportOf(sweep: SweepResult | null, id: string): SweepTransportResult | undefined {
   return sweep?.transports.find((t) => t.transport === id);
@@ -22,25 +32,25 @@ export function largestOk(t: SweepTransportResult): number | null {
 
 export interface Failure {
   sizeBytes: number;
-  state: string;
+  state: FailureState;
   error?: string;
 }
 
 /** The recorded failure point, or else the smallest failed point (a sweep may stop before recording it). */
 export function firstFailure(t: SweepTransportResult): Failure | null {
   if (t.failurePoint) return t.failurePoint;
-  const failed = bySize(t).find((p) => p.state !== 'ok' && p.state !== 'skipped');
+  const failed = bySize(t).find(isFailedPoint);
   return failed ? { sizeBytes: failed.sizeBytes, state: failed.state, ...(failed.error ? { error: failed.error } : {}) } : null;
 }
 
-export function okPoint(t: SweepTransportResult | undefined, sizeBytes: number): SweepPoint | undefined {
-  return t?.points.find((p) => p.sizeBytes === sizeBytes && p.state === 'ok');
+export function okPoint(t: SweepTransportResult | undefined, sizeBytes: number): OkSweepPoint | undefined {
+  return t?.points.find((p): p is OkSweepPoint => p.sizeBytes === sizeBytes && p.state === 'ok');
 }
 
 /** Sizes at which both transports delivered intact with a throughput, ascending. */
 export function commonOkSizes(a: SweepTransportResult, b: SweepTransportResult): number[] {
   return bySize(a)
-    .filter((p) => p.state === 'ok' && (p.mbPerS ?? 0) > 0 && (okPoint(b, p.sizeBytes)?.mbPerS ?? 0) > 0)
+    .filter((p) => p.state === 'ok' && p.mbPerS > 0 && (okPoint(b, p.sizeBytes)?.mbPerS ?? 0) > 0)
     .map((p) => p.sizeBytes);
 }
 

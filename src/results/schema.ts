@@ -111,15 +111,50 @@ export type ScenarioResult = CompletedScenarioResult | ErroredScenarioResult;
 export type SweepState = 'ok' | 'corrupted' | 'error' | 'timeout' | 'crashed' | 'out-of-memory' | 'skipped';
 export type FailureState = Exclude<SweepState, 'ok' | 'skipped'>;
 
-export interface SweepPoint {
+export interface RoundTripSpreadMs {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** Every repeat at this size delivered intact: the figures are over all of them. */
+export interface OkSweepPoint {
   sizeBytes: number;
-  state: SweepState;
+  state: 'ok';
+  roundTripMs: RoundTripSpreadMs;
+  mbPerS: number;
+  senderMaxBlockMs: number;
+  /** receiver: null where the peer's peak cannot be read (an in-process peer that reports none). */
+  peakRssBytes: { sender: number; receiver: number | null };
+}
+
+/** A repeat at this size failed; the figures cover what was measured before it, where anything was. */
+export interface FailedSweepPoint {
+  sizeBytes: number;
+  state: FailureState;
   error?: string;
-  /** Over the successful repeats; null when none succeeded. */
-  roundTripMs: { median: number; min: number; max: number } | null;
+  /** Over the repeats that succeeded before the failure; null when none did. */
+  roundTripMs: RoundTripSpreadMs | null;
   mbPerS: number | null;
   senderMaxBlockMs: number | null;
   peakRssBytes: { sender: number; receiver: number | null } | null;
+}
+
+/** Not tried: larger than the transport's failure point. */
+export interface SkippedSweepPoint {
+  sizeBytes: number;
+  state: 'skipped';
+  roundTripMs: null;
+  mbPerS: null;
+  senderMaxBlockMs: null;
+  peakRssBytes: null;
+}
+
+/** One size on one transport, keyed on `state`: an ok point always carries its figures. */
+export type SweepPoint = OkSweepPoint | FailedSweepPoint | SkippedSweepPoint;
+
+export function isFailedPoint(point: SweepPoint): point is FailedSweepPoint {
+  return point.state !== 'ok' && point.state !== 'skipped';
 }
 
 export interface SweepTransportResult {

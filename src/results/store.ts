@@ -39,6 +39,16 @@ export async function readResult(file: string): Promise<AnyResult> {
   return validateResult(parsed, file);
 }
 
+/** An ok point carries every figure (SweepPoint is keyed on state): readers rely on it. */
+function checkSweepPoint(p: Record<string, unknown>, where: string, fail: (why: string) => never): void {
+  if (p.state !== 'ok') return;
+  const roundTrip = p.roundTripMs as { median?: unknown } | null;
+  const rss = p.peakRssBytes as { sender?: unknown } | null;
+  const complete =
+    typeof p.mbPerS === 'number' && typeof roundTrip?.median === 'number' && typeof p.senderMaxBlockMs === 'number' && typeof rss?.sender === 'number';
+  if (!complete) fail(`${where}: ok point at ${String(p.sizeBytes)} bytes without its figures`);
+}
+
 export function validateResult(value: unknown, label = 'result'): AnyResult {
   const fail = (why: string): never => {
     throw new ResultFileError(`${label}: ${why}`);
@@ -61,6 +71,10 @@ export function validateResult(value: unknown, label = 'result'): AnyResult {
     } else fail(`state ${String(v.state)}`);
   } else if (v.kind === 'sweep') {
     if (!Array.isArray(v.transports)) fail('transports missing');
+    for (const t of v.transports as { transport?: unknown; points?: unknown }[]) {
+      if (!Array.isArray(t.points)) fail(`transport ${String(t.transport)}: points missing`);
+      for (const p of t.points as Record<string, unknown>[]) checkSweepPoint(p, `transport ${String(t.transport)}`, fail);
+    }
   } else fail(`kind ${String(v.kind)}`);
   return value as AnyResult;
 }

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { errorMessage } from '../format/error.js';
 import type { ImportRecord } from '../results/schema.js';
 
 export interface ImportPlan {
@@ -12,7 +13,7 @@ export interface ImportPlan {
   timeoutMs: number;
 }
 
-interface ImportReply {
+export interface ImportReply {
   bytesToWorker?: number;
   bytesFromWorker?: number;
   workerPid?: number;
@@ -20,28 +21,52 @@ interface ImportReply {
   error?: string;
 }
 
+/** The reply body as JSON object, or null when it is not one (cut short, not JSON, ...). */
+function parseReply(text: string): ImportReply | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as ImportReply) : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * One import over a fresh connection (agent: false): under cluster, a new connection is what lets the
- * primary hand the import to the next worker, as a browser's new request would.
+ * primary hand the import to the next worker, as a browser's new request would. `body` is null when
+ * the reply was not a JSON object.
  */
-function postImport(url: string, timeoutMs: number, signal: AbortSignal): Promise<{ status: number; body: ImportReply }> {
+function postImport(url: string, timeoutMs: number, signal: AbortSignal): Promise<{ status: number; body: ImportReply | null }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', agent: false, signal, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as ImportReply });
-        } catch {
-          resolve({ status: res.statusCode ?? 0, body: { error: 'unreadable import response' } });
-        }
-      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: parseReply(Buffer.concat(chunks).toString('utf8')) }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`import timed out after ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * What an answer says about the import. A 200 whose body cannot be read is a failed import: its
+ * bytes are unknown, and recording it as ok with 0 bytes would make a broken reply look like a fast one.
+ */
+export function importOutcome(status: number, body: ImportReply | null): Omit<ImportRecord, 'startedAtMs' | 'durationMs'> {
+  if (body === null) {
+    return { bytesToWorker: 0, bytesFromWorker: 0, ok: false, error: `HTTP ${status} with an unreadable body (not a JSON object)` };
+  }
+  const ok = status === 200 && typeof body.bytesToWorker === 'number' && typeof body.bytesFromWorker === 'number';
+  return {
+    bytesToWorker: body.bytesToWorker ?? 0,
+    bytesFromWorker: body.bytesFromWorker ?? 0,
+    ok,
+    ...(ok ? {} : { error: status === 200 ? 'HTTP 200 without the bytes moved' : `HTTP ${status}: ${body.error ?? 'no message'}` }),
+    ...(body.workerPid !== undefined ? { workerPid: body.workerPid } : {}),
+    ...(body.transferBlockMs !== undefined ? { transferBlockMs: body.transferBlockMs } : {}),
+  };
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -71,12 +96,7 @@ export async function runImports(plan: ImportPlan, phaseStartMs: number, signal:
       records.push({
         startedAtMs: Math.round(startedAtMs),
         durationMs: Math.round(performance.now() - phaseStartMs - startedAtMs),
-        bytesToWorker: body.bytesToWorker ?? 0,
-        bytesFromWorker: body.bytesFromWorker ?? 0,
-        ok: status === 200,
-        ...(status === 200 ? {} : { error: `HTTP ${status}: ${body.error ?? 'no message'}` }),
-        ...(body.workerPid !== undefined ? { workerPid: body.workerPid } : {}),
-        ...(body.transferBlockMs !== undefined ? { transferBlockMs: body.transferBlockMs } : {}),
+        ...importOutcome(status, body),
       });
     } catch (error: unknown) {
       records.push({
@@ -85,7 +105,7 @@ export async function runImports(plan: ImportPlan, phaseStartMs: number, signal:
         bytesToWorker: 0,
         bytesFromWorker: 0,
         ok: false,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
     }
   }

@@ -1,3 +1,4 @@
+import { asError, errorMessage } from '../format/error.js';
 import { runLightLoad, type PhaseRecording } from '../load/driver.js';
 import { downsampleTimeline, summarizePhase } from '../load/stats.js';
 import { captureEnv } from '../results/env.js';
@@ -37,11 +38,6 @@ export interface RunHooks {
 
 const TIMELINE_POINTS = 1500;
 const LIGHT_REQUEST_TIMEOUT_S = 30;
-
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : new Error(String(reason ?? 'aborted'));
-}
 
 /**
  * Start the scenario's server, warm up, measure light traffic alone (baseline), then light traffic
@@ -97,7 +93,7 @@ export async function runScenario(
     // After every step: an interrupted run or a server that died makes the run errored, never a
     // "completed" run whose light requests all failed.
     const checkAborted = (): void => {
-      if (hooks.signal.aborted) throw abortError(hooks.signal);
+      if (hooks.signal.aborted) throw asError(hooks.signal.reason);
       const lost = running.lostReason();
       if (lost !== null) throw new Error(lost);
     };
@@ -153,7 +149,7 @@ export async function runScenario(
       ...base,
       state: 'errored',
       finishedAt: new Date().toISOString(),
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
       phases,
       events: server ? [...server.events] : [],
     };

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { errorMessage } from '../format/error.js';
 import { BASELINE_SEED, generateStations, makeIncoming, type Station } from '../workload/index.js';
 import type { RunImport } from './import-job.js';
 import { processMetrics } from './metrics.js';
@@ -40,8 +41,7 @@ export function createApp({ stationCount, runImport }: AppOptions): http.Server 
       reply(200, { ...outcome, records, durationMs: Math.round(performance.now() - startedMs) });
     } catch (error: unknown) {
       // The import failed (child crashed, timed out, ...): say so with a 5xx and keep serving.
-      const message = error instanceof Error ? error.message : String(error);
-      reply(502, { error: `import failed: ${message}`, durationMs: Math.round(performance.now() - startedMs) });
+      reply(502, { error: `import failed: ${errorMessage(error)}`, durationMs: Math.round(performance.now() - startedMs) });
     }
   };
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '../format/error.js';
 import { captureEnv } from '../results/env.js';
 import { SCHEMA_VERSION, type SweepResult, type SweepTransportResult } from '../results/schema.js';
 import { newRunId, resultPath, writeJsonAtomic } from '../results/store.js';
@@ -22,7 +23,7 @@ export interface SweepIo {
 /** "interrupted by SIGINT" rather than the sweep's internal wrapper. */
 function describeFailure(failure: unknown): string {
   const shown = failure instanceof SweepInterrupted && failure.reason instanceof Error ? failure.reason : failure;
-  return shown instanceof Error ? shown.message : String(shown);
+  return errorMessage(shown);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { errorMessage } from '../format/error.js';
 import type { SweepPoint } from '../results/schema.js';
 import type { Job, Transport, TransportPeer } from '../transports/types.js';
 import { classifyFailure, type Failure } from './classify.js';
@@ -116,20 +117,26 @@ async function closePeer(peer: TransportPeer): Promise<string | null> {
         // already gone: nothing left to clean up
       }
     }
-    return `close failed: ${error instanceof Error ? error.message : String(error)}`;
+    return `close failed: ${errorMessage(error)}`;
   }
 }
 
 function toPoint(sizeBytes: number, samples: Samples, failure: Failure | null): SweepPoint {
   const roundTripMs = spread(samples.roundTripsMs);
-  const measured = samples.senderPeakRssBytes > 0;
+  const peakRssBytes = { sender: samples.senderPeakRssBytes, receiver: samples.receiverPeakRssBytes };
+  // No failure means every repeat (at least one) was timed; the probe ran on each.
+  if (!failure && roundTripMs) {
+    return { sizeBytes, state: 'ok', roundTripMs, mbPerS: mbPerSecond(sizeBytes, roundTripMs.median), senderMaxBlockMs: samples.maxBlockMs, peakRssBytes };
+  }
+  const { state, error } = failure ?? { state: 'error', error: 'no exchange was timed (repeat 0)' };
+  const probed = samples.senderPeakRssBytes > 0; // false when the peer failed before the first exchange
   return {
     sizeBytes,
-    state: failure ? failure.state : 'ok',
-    ...(failure ? { error: failure.error } : {}),
+    state,
+    error,
     roundTripMs,
     mbPerS: roundTripMs ? mbPerSecond(sizeBytes, roundTripMs.median) : null,
-    senderMaxBlockMs: measured ? samples.maxBlockMs : null,
-    peakRssBytes: measured ? { sender: samples.senderPeakRssBytes, receiver: samples.receiverPeakRssBytes } : null,
+    senderMaxBlockMs: probed ? samples.maxBlockMs : null,
+    peakRssBytes: probed ? peakRssBytes : null,
   };
 }

@@ -1,4 +1,4 @@
-import type { FailureState, SweepPoint, SweepTransportResult } from '../results/schema.js';
+import { isFailedPoint, type SweepPoint, type SweepTransportResult } from '../results/schema.js';
 import type { Transport } from '../transports/types.js';
 import { measurePoint } from './measure.js';
 import type { PayloadKind } from './payload.js';
@@ -54,10 +54,10 @@ export async function runSweep(
               onEvent({ type: 'point-start', transport: transport.id, sizeBytes, repeat, repeats: options.repeat }),
           });
       result.points.push(point);
-      if (point.state !== 'ok' && point.state !== 'skipped' && !result.failurePoint) {
+      if (isFailedPoint(point) && !result.failurePoint) {
         result.failurePoint = {
           sizeBytes,
-          state: point.state as FailureState,
+          state: point.state,
           ...(point.error !== undefined ? { error: point.error } : {}),
         };
       }

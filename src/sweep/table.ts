@@ -6,7 +6,7 @@ import { formatNumber, formatSize } from '../format/numbers.js';
 function cell(point: SweepPoint | undefined): string {
   if (!point) return '';
   if (point.state === 'skipped') return '-';
-  if (point.state === 'ok') return point.mbPerS === null ? '?' : formatNumber(point.mbPerS);
+  if (point.state === 'ok') return formatNumber(point.mbPerS);
   return point.state;
 }
 

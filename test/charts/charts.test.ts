@@ -71,6 +71,8 @@ describe('palette', () => {
     const ids = ['single-thread', 'cluster', 'fork-send', 'node-ipc', 'buffer-zlib', 'chunked', 'fork-advanced', 'naive-socket', 'worker-transfer', 'raw-socket'];
     expect(new Set(ids.map(colourOf)).size).toBe(ids.length);
     expect(colourOf('fork-json')).toBe(colourOf('fork-send'));
-    expect(colourOf('worker-pool')).toBe(colourOf('worker-pool'));
+    // An id added later gets a fixed spare colour from its name, none of the ten above.
+    expect([colourOf('worker-pool'), colourOf('queue')]).toEqual(['#7b4173', '#8c6d31']);
+    expect(ids.map(colourOf)).not.toContain(colourOf('worker-pool'));
   });
 });

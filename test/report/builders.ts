@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CompletedScenarioResult, ScenarioResult, SweepPoint, SweepResult, SweepState, SweepTransportResult } from '../../src/results/schema.js';
 import { validateResult } from '../../src/results/store.js';
+import { isFailedPoint } from '../../src/results/schema.js';
 
 export const FIXTURES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'results');
 /** An older run, incomplete: cluster and a sweep. */
@@ -29,17 +30,17 @@ export function completedScenario(name: string, runId = RUN_B): CompletedScenari
 
 /** A transport whose points are ok (number = MB/s) or a state, in size order. */
 export function transport(id: string, cells: [number, number | SweepState][]): SweepTransportResult {
-  const points: SweepPoint[] = cells.map(([sizeBytes, cell]) =>
-    typeof cell === 'number'
-      ? { sizeBytes, state: 'ok', roundTripMs: { median: 1, min: 1, max: 1 }, mbPerS: cell, senderMaxBlockMs: 0, peakRssBytes: null }
-      : { sizeBytes, state: cell, roundTripMs: null, mbPerS: null, senderMaxBlockMs: null, peakRssBytes: null },
-  );
-  const failed = points.find((p) => p.state !== 'ok' && p.state !== 'skipped');
-  return {
-    transport: id,
-    points,
-    failurePoint: failed ? { sizeBytes: failed.sizeBytes, state: failed.state as Exclude<SweepState, 'ok' | 'skipped'> } : null,
-  };
+  const points: SweepPoint[] = cells.map(([sizeBytes, cell]): SweepPoint => {
+    if (typeof cell === 'number') {
+      const peakRssBytes = { sender: 2 * sizeBytes, receiver: 2 * sizeBytes };
+      return { sizeBytes, state: 'ok', roundTripMs: { median: 1, min: 1, max: 1 }, mbPerS: cell, senderMaxBlockMs: 0, peakRssBytes };
+    }
+    if (cell === 'ok') throw new Error('an ok point needs its MB/s');
+    const none = { roundTripMs: null, mbPerS: null, senderMaxBlockMs: null, peakRssBytes: null };
+    return cell === 'skipped' ? { sizeBytes, state: cell, ...none } : { sizeBytes, state: cell, ...none };
+  });
+  const failed = points.find(isFailedPoint);
+  return { transport: id, points, failurePoint: failed ? { sizeBytes: failed.sizeBytes, state: failed.state } : null };
 }
 
 export function sweepWith(...transports: SweepTransportResult[]): SweepResult {

@@ -45,7 +45,9 @@ describe.each(scenarios.map((s) => [s.id, s] as const))('scenario %s (smoke)', (
     for (const phase of [result.phases.baseline, result.phases.underLoad]) {
       expect(phase.requests).toBeGreaterThan(0);
       expect(phase.latencyMs.max).toBeGreaterThanOrEqual(phase.latencyMs.p50);
-      expect(phase.slowShare).toBeGreaterThanOrEqual(0);
+      // A share of this phase's light requests: a whole number of them, at most all.
+      const slowRequests = phase.slowShare * (phase.requests + phase.timeouts);
+      expect(Math.abs(slowRequests - Math.round(slowRequests))).toBeLessThan(1e-6);
       expect(phase.slowShare).toBeLessThanOrEqual(1);
     }
     expect(result.imports).toHaveLength(1);

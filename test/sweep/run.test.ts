@@ -5,6 +5,14 @@ import { childTransport, corruptAbove, hangAbove, inProcessTransport, isAlive, t
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
+const BLOCK_MS = 60;
+
+function busyWait(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // holding the event loop on purpose
+  }
+}
 
 describe('runSweep with injected faults', () => {
   it('classifies each fault, skips larger sizes, keeps sweeping the others and leaves no process', async () => {
@@ -12,7 +20,11 @@ describe('runSweep with injected faults', () => {
     const events: SweepEvent[] = [];
     const results = await runSweep(
       [
-        inProcessTransport('healthy'),
+        // Holds the sender's event loop for a known time at 4 MiB, so the probe has something to find.
+        inProcessTransport('healthy', (payload) => {
+          if (payload.kind === 'bytes' && payload.bytes.length >= 4 * MIB) busyWait(BLOCK_MS);
+          return payload;
+        }),
         corruptAbove(16 * KIB),
         throwAbove(16 * KIB, new Error('boom')),
         throwAbove(1 * MIB, new TransportError('refused', 'announced size over the limit')),
@@ -50,7 +62,9 @@ describe('runSweep with injected faults', () => {
     const ok = results[0]!.points[3]!;
     expect(ok.roundTripMs!.min).toBeLessThanOrEqual(ok.roundTripMs!.median);
     expect(ok.mbPerS).toBeCloseTo(4 * MIB / 1e6 / (ok.roundTripMs!.median / 1000), 6);
-    expect(ok.senderMaxBlockMs).toBeGreaterThanOrEqual(0);
+    // The block the exchange caused, and never more than the exchange took.
+    expect(ok.senderMaxBlockMs).toBeGreaterThanOrEqual(BLOCK_MS - 2);
+    expect(ok.senderMaxBlockMs).toBeLessThanOrEqual(ok.roundTripMs!.max + 1);
     expect(ok.peakRssBytes!.sender).toBeGreaterThan(4 * MIB);
     expect(ok.peakRssBytes!.receiver).toBeNull(); // the in-process fake cannot report a peer RSS
     // A child's peak RSS comes from the kernel (VmHWM), not inflated by this process's RSS at fork.

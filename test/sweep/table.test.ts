@@ -7,7 +7,7 @@ function ok(sizeBytes: number, mbPerS: number): SweepPoint {
   const ms = sizeBytes / 1e6 / mbPerS * 1000;
   return { sizeBytes, state: 'ok', roundTripMs: { median: ms, min: ms, max: ms }, mbPerS, senderMaxBlockMs: 1, peakRssBytes: { sender: 1, receiver: 1 } };
 }
-function failed(sizeBytes: number, state: SweepPoint['state']): SweepPoint {
+function failed(sizeBytes: number, state: Exclude<SweepPoint['state'], 'ok'>): SweepPoint {
   return { sizeBytes, state, roundTripMs: null, mbPerS: null, senderMaxBlockMs: null, peakRssBytes: null };
 }
 

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { validateResult } from '../../src/results/store.js';
+import { fixtureSweep } from '../report/builders.js';
+
+describe('validateResult', () => {
+  it('accepts a sweep whose ok points carry their figures, refuses one that lacks them', () => {
+    const sweep = fixtureSweep();
+    expect(validateResult(sweep, 'sweep.json')).toBe(sweep);
+    const broken = structuredClone(sweep) as unknown as { transports: { transport: string; points: Record<string, unknown>[] }[] };
+    const first = broken.transports[0]!;
+    const okIndex = first.points.findIndex((p) => p.state === 'ok');
+    first.points[okIndex] = { ...first.points[okIndex], mbPerS: null };
+    expect(() => validateResult(broken, 'sweep.json')).toThrow(
+      `sweep.json: transport ${first.transport}: ok point at ${String(first.points[okIndex]!.sizeBytes)} bytes without its figures`,
+    );
+  });
+});
