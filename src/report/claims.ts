@@ -1,4 +1,4 @@
-// The talk's claims (../shared/TALK.md, "Claims the report must test"), each with the function that
+// The talk's claims (docs/talk.md, "The claims the report tests"), each with the function that
 // judges it from the numbers and the rule it applies, printed under the table in REPORT.md.
 import { clusterClaim, forkClaim } from './claims-scenario.js';
 import { linuxLimitClaim, sendLimitClaim, slowdownClaim } from './claims-sweep.js';

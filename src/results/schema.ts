@@ -1,4 +1,4 @@
-// The results contract of DESIGN.md. Users and checks read these files: bump SCHEMA_VERSION
+// The results contract of docs/design.md ("Results files"). Users and checks read these files: bump SCHEMA_VERSION
 // whenever a field changes meaning.
 export const SCHEMA_VERSION = 1;
 

@@ -14,7 +14,7 @@ function exitNote(message: string, exitCode: number | null, signal: NodeJS.Signa
 }
 
 /**
- * Maps whatever an exchange threw onto DESIGN.md's failure kinds. Transports say what happened with
+ * Maps whatever an exchange threw onto the failure kinds of docs/design.md. Transports say what happened with
  * TransportError.kind, so nothing here parses messages. 'refused' (a transport turned the size down
  * before sending) is not a sweep state: it is an `error` whose message says it was refused.
  */
