@@ -4,6 +4,6 @@ export function errorMessage(error: unknown): string {
 }
 
 /** An Error for anything thrown or given as an abort reason, so callers can rethrow it. */
-export function asError(reason: unknown, fallback = 'aborted'): Error {
-  return reason instanceof Error ? reason : new Error(String(reason ?? fallback));
+export function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
 }

@@ -93,7 +93,7 @@ export async function runScenario(
     // After every step: an interrupted run or a server that died makes the run errored, never a
     // "completed" run whose light requests all failed.
     const checkAborted = (): void => {
-      if (hooks.signal.aborted) throw asError(hooks.signal.reason);
+      if (hooks.signal.aborted) throw asError(hooks.signal.reason ?? 'aborted');
       const lost = running.lostReason();
       if (lost !== null) throw new Error(lost);
     };

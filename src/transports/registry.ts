@@ -12,7 +12,7 @@ import { workerTransferTransport } from './worker-transfer/parent.js';
 // transport (the peer entries in peer-main.ts, a scenario's transport) is checked against it. A new
 // transport adds its folder, one line here and one in peer-main.ts (see README.md).
 
-/** Every transport's parent side, in the order of DESIGN.md (the sweep's and the report's order). */
+/** Every transport's parent side, in the order of docs/design.md (the sweep's and the report's order). */
 export const transports = {
   'fork-json': forkJsonTransport,
   'fork-advanced': forkAdvancedTransport,

@@ -1,4 +1,5 @@
 import type net from 'node:net';
+import { asError } from '../../format/error.js';
 import { controlFrame, dataFrames, FrameReader, FramingError, MessageAssembler, refusalReason } from './framing.js';
 import type { ControlMessage } from './messages.js';
 
@@ -123,7 +124,7 @@ export class ChunkedEndpoint {
     try {
       step();
     } catch (error) {
-      this.fail(error instanceof Error ? error : new Error(String(error)));
+      this.fail(asError(error));
       this.socket.destroy();
     }
   }

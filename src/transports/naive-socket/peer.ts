@@ -1,5 +1,5 @@
 import { payloadBody, payloadFromBody } from '../shared/envelope.js';
-import { errorMessage } from '../shared/error-message.js';
+import { errorMessage } from '../../format/error.js';
 import { runJob } from '../shared/jobs.js';
 import { serveOneShotSocket } from '../shared/one-shot-socket/peer.js';
 import { ownPeakRssBytes } from '../shared/peak-rss.js';

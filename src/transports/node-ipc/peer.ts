@@ -1,5 +1,5 @@
 import { IPCModule } from '@achrinza/node-ipc';
-import { errorMessage } from '../shared/error-message.js';
+import { errorMessage } from '../../format/error.js';
 import { runJob } from '../shared/jobs.js';
 import { fromJsonWire, jsonWireBytes, toJsonWire } from '../shared/json-wire.js';
 import { ownPeakRssBytes } from '../shared/peak-rss.js';

@@ -1,5 +1,5 @@
 import { decodeEnvelope, encodeEnvelope } from './envelope.js';
-import { errorMessage } from './error-message.js';
+import { errorMessage } from '../../format/error.js';
 import { runJob } from './jobs.js';
 import { ownPeakRssBytes } from './peak-rss.js';
 

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { errorMessage } from '../shared/error-message.js';
+import { errorMessage } from '../../format/error.js';
 import { runJob } from '../shared/jobs.js';
 import type { PeerEntry } from '../shared/peer-entry.js';
 import { fromWorkerPayload, toWorkerPayload, workerPayloadBytes, type WorkerReady, type WorkerReply, type WorkerRequest } from './messages.js';

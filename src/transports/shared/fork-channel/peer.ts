@@ -1,4 +1,4 @@
-import { errorMessage } from '../error-message.js';
+import { errorMessage } from '../../../format/error.js';
 import { runJob } from '../jobs.js';
 import { ownPeakRssBytes } from '../peak-rss.js';
 import type { ForkCodec, ForkFromPeer, ForkToPeer } from './messages.js';
