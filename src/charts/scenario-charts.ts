@@ -1,4 +1,4 @@
-// Charts comparing the scenarios: latency percentiles, throughput and event-loop delay, baseline vs
+// Charts comparing the scenarios: latency percentiles, capacity and event-loop delay, baseline (or idle) vs
 // during imports. Pure: results in, PNG bytes out. Scenarios without a completed result keep their
 // place on the axis, labelled "(errored)" or "(no result)", so a gap is visible, not hidden.
 import type { ChartConfiguration } from 'chart.js';
@@ -71,8 +71,12 @@ function barChart(
   title: string,
   yAxis: (values: number[]) => object,
   series: { label: string; alpha: number; value: (r: CompletedScenarioResult) => number | null }[],
+  /** Completed scenarios that lack this chart's figures, named in the subtitle. */
+  lacking?: { label: string; has: (r: CompletedScenarioResult) => boolean },
 ): Buffer {
   const all = slots(scenarios);
+  const without = lacking ? all.filter((slot) => slot.result && !lacking.has(slot.result)).map((slot) => slot.id) : [];
+  const note = [missingNote(all), without.length > 0 && lacking ? `${lacking.label}: ${without.join(', ')}` : ''].filter((n) => n !== '').join('; ');
   const values = all.flatMap((slot) => series.map((s) => (slot.result ? s.value(slot.result) : null))).filter((v): v is number => v !== null);
   const datasets = series.map((s) => ({
     label: s.label,
@@ -87,7 +91,7 @@ function barChart(
     options: {
       plugins: {
         title: { display: true, text: title, font: { size: 18 } },
-        subtitle: { display: missingNote(all) !== '', text: missingNote(all) },
+        subtitle: { display: note !== '', text: note },
         // Bars are coloured per scenario; the legend explains the shades with neutral swatches.
         legend: {
           labels: {
@@ -102,12 +106,21 @@ function barChart(
   return renderPng(config as ChartConfiguration, CHART_SIZE.widthPx, CHART_SIZE.heightPx);
 }
 
-/** Light-request throughput per scenario, baseline vs during imports. */
-export function throughputChart(scenarios: Scenarios): Buffer {
-  return barChart(scenarios, 'Light-request throughput: baseline vs during imports', () => ({ beginAtZero: true, title: { display: true, text: 'light requests per second (req/s)' } }), [
-    { label: 'baseline', alpha: 0.35, value: (r) => r.phases.baseline.rps },
-    { label: 'during imports', alpha: 1, value: (r) => r.phases.underLoad.rps },
-  ]);
+/**
+ * Capacity per scenario: light requests per second autocannon's closed loop got answered, idle vs
+ * during imports. (The open-loop phases send a fixed rate, so their req/s is flat by construction.)
+ */
+export function capacityChart(scenarios: Scenarios): Buffer {
+  return barChart(
+    scenarios,
+    'Capacity: light requests answered per second (autocannon, closed loop), idle vs during imports',
+    () => ({ beginAtZero: true, title: { display: true, text: 'light requests per second (req/s)' } }),
+    [
+      { label: 'idle', alpha: 0.35, value: (r) => r.capacity?.idle.rps ?? null },
+      { label: 'during imports', alpha: 1, value: (r) => r.capacity?.duringImports.rps ?? null },
+    ],
+    { label: 'capacity not measured', has: (r) => r.capacity !== undefined },
+  );
 }
 
 function worstLoop(r: CompletedScenarioResult, key: 'p50Ms' | 'p99Ms' | 'maxMs'): number | null {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { scenarioIds } from '../../scenarios/index.js';
 import { orderIds } from '../format/order.js';
 import type { RunResults } from '../results/run-results.js';
-import { eventLoopChart, latencyPercentilesChart, throughputChart } from './scenario-charts.js';
+import { capacityTimelineChart } from './capacity-chart.js';
+import { capacityChart, eventLoopChart, latencyPercentilesChart } from './scenario-charts.js';
 import { roundTripChart, sweepThroughputChart } from './sweep-charts.js';
 import { timelineChart } from './timeline-chart.js';
 
@@ -14,14 +15,17 @@ export interface WrittenChart {
   /** Relative to the report's directory, forward slashes. */
   path: string;
   title: string;
-  /** Set for a chart of one scenario (the timelines). */
+  /** Set for a chart of one scenario. */
   scenario?: string;
+  /** Which series of per-scenario charts it belongs to. */
+  series?: 'timeline' | 'capacity';
 }
 
 interface PlannedChart {
   file: string;
   title: string;
   scenario?: string;
+  series?: 'timeline' | 'capacity';
   render: () => Buffer;
 }
 
@@ -29,7 +33,7 @@ export function planCharts(input: RunResults): PlannedChart[] {
   const scenarios = new Map([...input.scenarios].map(([id, l]) => [id, l.result]));
   const plan: PlannedChart[] = [
     { file: 'latency-percentiles.png', title: 'Light-request latency percentiles', render: () => latencyPercentilesChart(scenarios) },
-    { file: 'throughput.png', title: 'Light-request throughput', render: () => throughputChart(scenarios) },
+    { file: 'capacity.png', title: 'Capacity: idle vs during imports', render: () => capacityChart(scenarios) },
     { file: 'event-loop.png', title: 'Event-loop delay of the serving processes', render: () => eventLoopChart(scenarios) },
   ];
   const sweep = input.sweep?.result;
@@ -42,7 +46,13 @@ export function planCharts(input: RunResults): PlannedChart[] {
   for (const id of orderIds(scenarios.keys(), scenarioIds())) {
     const result = scenarios.get(id);
     if (result && (result.timeline?.length ?? 0) > 0) {
-      plan.push({ file: `timeline-${id}.png`, title: `${id}: latency over time`, scenario: id, render: () => timelineChart(result) });
+      plan.push({ file: `timeline-${id}.png`, title: `${id}: latency over time`, scenario: id, series: 'timeline', render: () => timelineChart(result) });
+    }
+  }
+  for (const id of orderIds(scenarios.keys(), scenarioIds())) {
+    const result = scenarios.get(id);
+    if (result?.state === 'completed' && result.capacity) {
+      plan.push({ file: `capacity-${id}.png`, title: `${id}: capacity per second`, scenario: id, series: 'capacity', render: () => capacityTimelineChart(result) });
     }
   }
   return plan;
@@ -59,7 +69,7 @@ export async function writeCharts(input: RunResults, chartsDir: string, reportDi
   for (const chart of planCharts(input)) {
     await writeFile(path.join(chartsDir, chart.file), chart.render());
     const link = path.relative(reportDir, path.join(chartsDir, chart.file)).split(path.sep).join('/');
-    links.push({ path: link, title: chart.title, ...(chart.scenario ? { scenario: chart.scenario } : {}) });
+    links.push({ path: link, title: chart.title, ...(chart.scenario ? { scenario: chart.scenario } : {}), ...(chart.series ? { series: chart.series } : {}) });
   }
   return links;
 }

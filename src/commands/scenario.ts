@@ -30,6 +30,8 @@ interface ScenarioArgs {
   port: string;
   'import-timeout': string;
   'child-heap-mb'?: string;
+  capacity: string;
+  'capacity-connections': string;
   json: boolean;
   out: string;
   'run-id'?: string;
@@ -65,6 +67,8 @@ export function resolveScenarioConfig(args: ScenarioArgs): ScenarioRunConfig {
       args['child-heap-mb'] === undefined
         ? null
         : parseNumber('child-heap-mb', args['child-heap-mb'], { min: 16, max: 65_536, integer: true }),
+    capacityS: parseNumber('capacity', args.capacity, { min: 0, max: 600, integer: true }),
+    capacityConnections: parseNumber('capacity-connections', args['capacity-connections'], { min: 1, max: 1000, integer: true }),
   };
 }
 
@@ -95,6 +99,8 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
       .option('port', { type: 'string', requiresArg: true, default: '0', describe: 'port the server binds (0: any free port)' })
       .option('import-timeout', { type: 'string', requiresArg: true, default: '300', describe: 'seconds an import may take before it counts as failed' })
       .option('child-heap-mb', { type: 'string', requiresArg: true, describe: 'IPC scenarios: run children with this heap limit (MB)' })
+      .option('capacity', { type: 'string', requiresArg: true, default: '5', describe: 'seconds of each closed-loop capacity phase (idle, during imports); 0 skips them' })
+      .option('capacity-connections', { type: 'string', requiresArg: true, default: '10', describe: 'connections of the capacity phases (autocannon, closed loop)' })
       .option('json', { type: 'boolean', default: false, describe: 'print only the result JSON on stdout' })
       .option('out', { type: 'string', requiresArg: true, default: path.join(projectRoot, 'results'), defaultDescription: 'results/ at the project root', describe: 'directory for <run-id>/<id>.json' })
       .option('run-id', { type: 'string', requiresArg: true, hidden: true })

@@ -26,6 +26,8 @@ const SCENARIO_OPTIONS: OptionMap[] = [
   { key: 'pool', flag: 'pool' },
   { key: 'importTimeoutS', flag: 'import-timeout' },
   { key: 'childHeapMb', flag: 'child-heap-mb' },
+  { key: 'capacityS', flag: 'capacity' },
+  { key: 'capacityConnections', flag: 'capacity-connections' },
 ];
 
 const SWEEP_OPTIONS: OptionMap[] = [

@@ -4,6 +4,7 @@ import { scenarioIds } from '../../scenarios/index.js';
 import { orderIds } from '../format/order.js';
 import type { RunResults } from '../results/run-results.js';
 import { claimData, claimsTable, judgeAll, machine, method, summary } from './sections.js';
+import { capacityMethod } from './capacity.js';
 import { settingsWarning } from './settings.js';
 import { failureTable, scenarioTable, sweepTable } from './tables.js';
 
@@ -11,8 +12,10 @@ export interface ChartLink {
   /** Relative to REPORT.md, forward slashes. */
   path: string;
   title: string;
-  /** Set for a chart of one scenario (the timelines). */
+  /** Set for a chart of one scenario. */
   scenario?: string;
+  /** Which series of per-scenario charts it belongs to (a chart of one scenario without one is a timeline). */
+  series?: 'timeline' | 'capacity';
 }
 
 export interface ReportOptions {
@@ -24,13 +27,22 @@ export interface ReportOptions {
 
 function chartsSection(input: RunResults, charts: ChartLink[]): string {
   const shared = charts.filter((c) => !c.scenario).map((c) => `### ${c.title}\n\n![${c.title}](${c.path})`);
-  const timelines = orderIds([...scenarioIds(), ...input.scenarios.keys()], scenarioIds()).map((id) => {
-    const chart = charts.find((c) => c.scenario === id);
-    if (chart) return `![${chart.title}](${chart.path})`;
-    const result = input.scenarios.get(id)?.result;
-    return `- ${id}: no timeline (${result ? `${result.state}${result.state === 'errored' ? `: ${result.error}` : ''}` : 'no result'})`;
-  });
-  return [...shared, '### Latency over time, import windows shaded', ...timelines].join('\n\n');
+  const ids = orderIds([...scenarioIds(), ...input.scenarios.keys()], scenarioIds());
+  const perScenario = (series: 'timeline' | 'capacity', missing: string) =>
+    ids.map((id) => {
+      const chart = charts.find((c) => c.scenario === id && (c.series ?? 'timeline') === series);
+      if (chart) return `![${chart.title}](${chart.path})`;
+      const result = input.scenarios.get(id)?.result;
+      const why = !result ? 'no result' : result.state === 'errored' ? `errored: ${result.error}` : series === 'capacity' ? 'not measured' : result.state;
+      return `- ${id}: no ${missing} (${why})`;
+    });
+  return [
+    ...shared,
+    '### Latency over time, import windows shaded',
+    ...perScenario('timeline', 'timeline'),
+    '### Capacity per second, import windows shaded',
+    ...perScenario('capacity', 'capacity chart'),
+  ].join('\n\n');
 }
 
 /** Which run the report shows: "run `<id>` (the files in `results/<id>/`)". */
@@ -53,7 +65,7 @@ export function renderReport(input: RunResults, options: ReportOptions): string 
     '## The talk\'s claims against the measurements',
     claimsTable(verdicts),
     '## Scenarios',
-    'Light requests (`GET /stations/:id`) at a fixed rate; "slow or failed" = share of light requests during imports slower than 100 ms or failed; max stall = longest time no light request completed.',
+    'Light requests (`GET /stations/:id`) at a fixed rate; "slow or failed" = share of light requests during imports slower than 100 ms or failed; max stall = longest time no light request completed; capacity = light requests per second autocannon got answered in its closed loop, idle and while imports ran back to back (kept = during imports / idle).',
     scenarioTable(scenarioResults),
     '## Charts',
     chartsSection(input, options.charts),
@@ -69,7 +81,9 @@ export function renderReport(input: RunResults, options: ReportOptions): string 
     '## Machine',
     machine(input),
     '## Method: commands that reproduce every figure',
-    'Each scenario serves the same HTTP app, measures a baseline of light traffic, then light traffic while imports run; each sweep size is repeated on fresh processes and checked by hash. Run from a fresh clone:',
+    'Each scenario serves the same HTTP app, measures a baseline of light traffic, then light traffic while imports run; each sweep size is repeated on fresh processes and checked by hash.',
+    capacityMethod(scenarioResults),
+    'Run from a fresh clone:',
     method(input, options.resultsDirLabel),
   ].join('\n\n');
 }

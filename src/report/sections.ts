@@ -2,6 +2,7 @@
 import { scenarioIds } from '../../scenarios/index.js';
 import { orderIds } from '../format/order.js';
 import type { Env } from '../results/schema.js';
+import { capacitySummary } from './capacity.js';
 import { CLAIMS } from './claims.js';
 import { reportCommand, scenarioCommand, sweepCommand } from './commands.js';
 import { completed, firstFailure, unresponsiveShare } from '../results/facts.js';
@@ -43,6 +44,8 @@ export function summary(input: RunResults, verdicts: ClaimVerdict[]): string {
         `to ${formatPercent(worst.share)} (${worst.id}).`,
     );
   }
+  const capacity = capacitySummary(new Map(results.flatMap((r) => (r.result ? [[r.id, r.result] as const] : []))));
+  if (capacity) lines.push(capacity);
   const sweep = input.sweep?.result;
   if (!sweep) lines.push('- Sweep: no result.');
   else {

@@ -7,6 +7,7 @@ import type { Phase, ScenarioResult, SweepPoint, SweepResult } from '../results/
 import { firstFailure, largestOk, maxEventLoopDelayMs, unresponsiveShare } from '../results/facts.js';
 import { formatBytes, formatMs, formatNumber, formatPercent } from '../format/numbers.js';
 import { cell } from '../format/markdown.js';
+import { capacityCell } from './capacity.js';
 
 const NONE = '—';
 
@@ -23,7 +24,7 @@ const SCENARIO_HEADER = [
   'result',
   'baseline p50 / p99 ms',
   'during imports p50 / p99 / max ms',
-  'req/s baseline / imports',
+  'capacity req/s idle / imports (kept)',
   'slow or failed',
   'max stall ms',
   'imports ok',
@@ -52,7 +53,7 @@ function scenarioRow(id: string, result: ScenarioResult | undefined): string[] {
     'completed',
     ...baselineCells(baseline),
     `${formatMs(l.p50)} / ${formatMs(l.p99)} / ${formatMs(l.max)}`,
-    `${formatNumber(baseline.rps)} / ${formatNumber(underLoad.rps)}`,
+    capacityCell(result),
     formatPercent(unresponsiveShare(underLoad)),
     formatMs(underLoad.maxStallMs),
     `${ok.length} / ${result.imports.length}`,

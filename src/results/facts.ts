@@ -2,6 +2,7 @@
 // by the report's claims and tables and by the charts.
 import {
   isFailedPoint,
+  type Capacity,
   type CompletedScenarioResult,
   type FailureState,
   type OkSweepPoint,
@@ -63,4 +64,39 @@ export function unresponsiveShare(phase: Phase): number {
 export function maxEventLoopDelayMs(result: CompletedScenarioResult): number | null {
   const maxes = Object.values(result.eventLoop).map((e) => e.maxMs);
   return maxes.length > 0 ? Math.max(...maxes) : null;
+}
+
+export interface CapacityFacts {
+  connections: number;
+  idleRps: number;
+  duringImportsRps: number;
+  /** duringImportsRps / idleRps: the share of its idle capacity the server kept while importing. */
+  keptShare: number;
+  /**
+   * When more than one process served the connections (cluster): the import that left the most
+   * connections stuck, and how many connections its process held. Null otherwise.
+   */
+  stuckOnBusyProcess: { stuck: number; onBusyProcess: number } | null;
+  /** The load generator's CPU time in its busier phase, as a share of all the machine's cores. */
+  loadGeneratorCpuShare: number;
+}
+
+/** What the capacity phases of a result say; null when they were not measured. */
+export function capacityFacts(result: CompletedScenarioResult): CapacityFacts | null {
+  const capacity = result.capacity;
+  if (!capacity) return null;
+  const { idle, duringImports } = capacity;
+  const servingPids = new Set([...Object.keys(idle.connectionsByPid), ...Object.keys(duringImports.connectionsByPid)]);
+  const measured = duringImports.imports.filter((imp) => imp.stuckConnections !== null && imp.connectionsOnBusyProcess !== null);
+  const worst = measured.sort((a, b) => (b.stuckConnections ?? 0) - (a.stuckConnections ?? 0))[0];
+  const cpuShare = (phase: Capacity) => (phase.durationMs > 0 ? phase.loadGeneratorCpuMs / (phase.durationMs * Math.max(1, result.env.cores)) : 0);
+  return {
+    connections: duringImports.connections,
+    idleRps: idle.rps,
+    duringImportsRps: duringImports.rps,
+    keptShare: idle.rps > 0 ? duringImports.rps / idle.rps : 0,
+    stuckOnBusyProcess:
+      servingPids.size > 1 && worst ? { stuck: worst.stuckConnections ?? 0, onBusyProcess: worst.connectionsOnBusyProcess ?? 0 } : null,
+    loadGeneratorCpuShare: Math.max(cpuShare(idle), cpuShare(duringImports)),
+  };
 }

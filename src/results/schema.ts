@@ -1,6 +1,9 @@
 // The results contract of docs/design.md ("Results files"). Users and checks read these files: bump SCHEMA_VERSION
 // whenever a field changes meaning.
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/** Versions a reader still accepts: 1 lacks `capacity` (read as "not measured"). */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 export interface Env {
   node: string;
@@ -83,6 +86,8 @@ export interface CompletedScenarioResult extends ScenarioResultBase {
   events?: string[];
   /** Light requests sent while an import ran, and how many of them a busy process had to serve. */
   busyWorker?: BusyWorkerStats;
+  /** Closed-loop capacity, idle and during imports; absent when not measured (--capacity 0, schema 1). */
+  capacity?: CapacityResult;
 }
 
 export interface BusyWorkerStats {
@@ -94,6 +99,49 @@ export interface BusyWorkerStats {
   busyP50Ms: number | null;
   /** Median latency of the other requests sent during imports, ms (null when there were none). */
   otherP50Ms: number | null;
+}
+
+/** An import run back to back with others during a capacity phase; times relative to that phase's start. */
+export interface CapacityImport extends ImportRecord {
+  /** Connections whose latest answer came from the process that ran this import; null when that pid is unknown. */
+  connectionsOnBusyProcess: number | null;
+  /**
+   * Connections with no answer from shortly after this import started until shortly before it ended
+   * (within the phase); null when less than half a second of the import fell in the phase.
+   */
+  stuckConnections: number | null;
+}
+
+/**
+ * One closed-loop phase: autocannon's `connections` keep-alive connections each send the next light
+ * request as soon as the previous one is answered, for durationMs. Its latencies are closed-loop
+ * (time on a connection that was free to send), not comparable with the open-loop phases.
+ */
+export interface Capacity {
+  durationMs: number;
+  connections: number;
+  /** Answers of any status. */
+  requests: number;
+  /** requests / duration. */
+  rps: number;
+  /** Answers in each second of the phase (autocannon's ticks). */
+  rpsPerSecond: number[];
+  closedLoopLatencyMs: LatencySummaryMs;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  requestsByPid: Record<string, number>;
+  /** Keep-alive connections by the pid that answered them. */
+  connectionsByPid: Record<string, number>;
+  /** CPU time of the load generator (autocannon, in the runner's process) during the phase. */
+  loadGeneratorCpuMs: number;
+  /** Imports run back to back through the phase; empty for the idle phase. */
+  imports: CapacityImport[];
+}
+
+export interface CapacityResult {
+  idle: Capacity;
+  duringImports: Capacity;
 }
 
 export interface ErroredScenarioResult extends ScenarioResultBase {

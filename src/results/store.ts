@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SCHEMA_VERSION, type AnyResult } from './schema.js';
+import { READABLE_SCHEMA_VERSIONS, type AnyResult } from './schema.js';
 
 /** Sortable, filesystem-safe run id: UTC time plus a short random suffix. */
 export function newRunId(now: Date = new Date()): string {
@@ -55,7 +55,9 @@ export function validateResult(value: unknown, label = 'result'): AnyResult {
   };
   if (typeof value !== 'object' || value === null) fail('not an object');
   const v = value as Record<string, unknown>;
-  if (v.schemaVersion !== SCHEMA_VERSION) fail(`schemaVersion ${String(v.schemaVersion)}, expected ${SCHEMA_VERSION}`);
+  if (typeof v.schemaVersion !== 'number' || !READABLE_SCHEMA_VERSIONS.includes(v.schemaVersion)) {
+    fail(`schemaVersion ${String(v.schemaVersion)}, expected one of ${READABLE_SCHEMA_VERSIONS.join(', ')}`);
+  }
   if (typeof v.runId !== 'string') fail('runId missing');
   if (typeof v.env !== 'object' || v.env === null) fail('env missing');
   if (v.kind === 'scenario') {

@@ -1,5 +1,6 @@
 import { formatBytes, formatDurationMs, formatPercent } from '../format/numbers.js';
 import type { CompletedScenarioResult } from '../results/schema.js';
+import { capacityConclusions } from './capacity-summary.js';
 
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 
@@ -68,6 +69,7 @@ export function scenarioConclusions(result: CompletedScenarioResult): string[] {
         (blocks.length > 0 ? `; the hand-off blocked the HTTP process for up to ${formatDurationMs(Math.max(...blocks))}.` : '.'),
     );
   }
+  lines.push(...capacityConclusions(result));
   for (const event of result.events ?? []) lines.push(`Event: ${event}.`);
   return lines;
 }

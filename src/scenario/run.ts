@@ -4,6 +4,7 @@ import { downsampleTimeline, summarizePhase } from '../load/stats.js';
 import { captureEnv } from '../results/env.js';
 import { SCHEMA_VERSION, type ImportRecord, type Phase, type ScenarioResult } from '../results/schema.js';
 import { busyWorkerStats } from './busy.js';
+import { measureCapacity } from './capacity.js';
 import type { ServeConfig } from '../server/contract.js';
 import type { ScenarioDefinition } from './define.js';
 import { runImports } from './imports.js';
@@ -26,6 +27,9 @@ export interface ScenarioRunConfig {
   port: number;
   importTimeoutS: number;
   childHeapMb: number | null;
+  /** Seconds of each closed-loop capacity phase (idle, during imports); 0 skips them. */
+  capacityS: number;
+  capacityConnections: number;
 }
 
 export interface RunHooks {
@@ -132,7 +136,24 @@ export async function runScenario(
     const shiftMs = importsStartEpochMs - recording.startedAtEpochMs;
     const imports: ImportRecord[] = rawImports.map((imp) => ({ ...imp, startedAtMs: imp.startedAtMs + shiftMs }));
     phases.underLoad = summarizePhase(recording);
+    // Collected before the capacity phases, so the event-loop figures are the under-load phase's.
     const eventLoop = await server.collectMetrics();
+    const capacity =
+      config.capacityS > 0
+        ? await measureCapacity(
+            {
+              baseUrl,
+              records: config.records,
+              changes: config.changes,
+              workPerRecord: config.workPerRecord,
+              connections: config.capacityConnections,
+              durationS: config.capacityS,
+              importTimeoutMs: config.importTimeoutS * 1000,
+              requestTimeoutS: LIGHT_REQUEST_TIMEOUT_S,
+            },
+            { progress: hooks.progress, log: hooks.log, signal: hooks.signal, checkAborted },
+          )
+        : undefined;
     return {
       ...base,
       state: 'completed',
@@ -143,6 +164,7 @@ export async function runScenario(
       timeline: downsampleTimeline(recording.samples, TIMELINE_POINTS),
       busyWorker: busyWorkerStats(recording.samples, imports),
       events: [...server.events],
+      ...(capacity ? { capacity } : {}),
     };
   } catch (error: unknown) {
     return {

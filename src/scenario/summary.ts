@@ -1,6 +1,7 @@
 import { formatBytes, formatDurationMs, formatPercent } from '../format/numbers.js';
 import { textTable } from '../format/text-table.js';
 import type { Phase, ScenarioResult } from '../results/schema.js';
+import { capacityTable } from './capacity-summary.js';
 import { scenarioConclusions } from './conclusion.js';
 
 function phaseRow(name: string, phase: Phase): string[] {
@@ -69,6 +70,8 @@ export function renderScenarioSummary(result: ScenarioResult, resultFile: string
       ),
     );
   }
+  const capacity = capacityTable(result);
+  if (capacity) out.push('', capacity);
   out.push('', ...scenarioConclusions(result).map((line) => `- ${line}`), '', `Result file: ${resultFile}`);
   return `${out.join('\n')}\n`;
 }

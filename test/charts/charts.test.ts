@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CHART_SIZE, TIMELINE_SIZE } from '../../src/charts/axes.js';
 import { colourOf } from '../../src/charts/palette.js';
-import { eventLoopChart, latencyPercentilesChart, throughputChart } from '../../src/charts/scenario-charts.js';
+import { capacityTimelineChart } from '../../src/charts/capacity-chart.js';
+import { capacityChart, eventLoopChart, latencyPercentilesChart } from '../../src/charts/scenario-charts.js';
 import { roundTripChart, sweepThroughputChart } from '../../src/charts/sweep-charts.js';
 import { timelineChart } from '../../src/charts/timeline-chart.js';
 import type { ErroredScenarioResult, ScenarioResult } from '../../src/results/schema.js';
@@ -27,17 +28,32 @@ const full = scenariosOf(
 
 describe('scenario charts', () => {
   it('render to PNGs of the chart size from the fixtures (with one errored scenario)', () => {
-    for (const render of [latencyPercentilesChart, throughputChart, eventLoopChart]) {
+    for (const render of [latencyPercentilesChart, capacityChart, eventLoopChart]) {
       expect(pngSize(render(full))).toEqual(CHART_SIZE);
     }
   });
   it('render with no scenario at all', () => {
-    for (const render of [latencyPercentilesChart, throughputChart, eventLoopChart]) {
+    for (const render of [latencyPercentilesChart, capacityChart, eventLoopChart]) {
       expect(pngSize(render(scenariosOf()))).toEqual(CHART_SIZE);
     }
   });
   it('draw different pixels for different data', () => {
-    expect(throughputChart(full).equals(throughputChart(scenariosOf()))).toBe(false);
+    expect(capacityChart(full).equals(capacityChart(scenariosOf()))).toBe(false);
+  });
+  it('draw capacity only for the scenarios that measured it (the others are named as not measured)', () => {
+    const withoutCapacity = scenariosOf(...[...full.values()].map((r) => (r.state === 'completed' ? { ...r, capacity: undefined } : r)));
+    expect(capacityChart(full).equals(capacityChart(withoutCapacity))).toBe(false);
+  });
+});
+
+describe('capacity timeline chart', () => {
+  it('renders a scenario with capacity, one without (an older result) and an errored one', () => {
+    const without = completedScenario('buffer-zlib', RUN_B);
+    expect(without.capacity).toBeUndefined();
+    for (const result of [completedScenario('single-thread'), without, fixture<ErroredScenarioResult>(RUN_B, 'node-ipc')]) {
+      expect(pngSize(capacityTimelineChart(result))).toEqual(TIMELINE_SIZE);
+    }
+    expect(capacityTimelineChart(completedScenario('single-thread')).equals(capacityTimelineChart(without))).toBe(false);
   });
 });
 

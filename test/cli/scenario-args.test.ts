@@ -21,6 +21,13 @@ describe('scenario command: bad input', () => {
     expectUsageError(await runCli(['scenario', 'cluster', '--workers', '0']), '--workers must be an integer from 1 to 64 (got "0")');
   });
 
+  it('rejects bad --capacity and --capacity-connections with the option named', async () => {
+    expectUsageError(await runCli(['scenario', 'single-thread', '--capacity', '-1']), '--capacity must be an integer from 0 to 600 (got "-1")');
+    expectUsageError(await runCli(['scenario', 'single-thread', '--capacity', '2.5']), '--capacity must be an integer from 0 to 600 (got "2.5")');
+    expectUsageError(await runCli(['scenario', 'fork-send', '--capacity-connections', '0']), '--capacity-connections must be an integer from 1 to 1000 (got "0")');
+    expectUsageError(await runCli(['scenario', 'fork-send', '--capacity-connections', 'many']), '--capacity-connections must be an integer from 1 to 1000 (got "many")');
+  });
+
   it('rejects a port already in use, starting nothing', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

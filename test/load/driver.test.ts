@@ -1,36 +1,11 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLightLoad, type LightLoadOptions } from '../../src/load/driver.js';
 import { summarizePhase } from '../../src/load/stats.js';
+import { openConnectionsAfter, serverStats, startStationServer, stopStationServers } from './station-server.js';
 
-const fixture = fileURLToPath(new URL('./fixtures/station-server.mjs', import.meta.url));
-const children: ChildProcess[] = [];
+const startServer = (blockMs = 0, periodMs = 3000, firstBlockAtMs = periodMs, fault = 'none:0') => startStationServer({ blockMs, periodMs, firstBlockAtMs, fault });
 
-async function startServer(blockMs = 0, periodMs = 3000, firstBlockAtMs = periodMs, fault = 'none:0'): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = fork(fixture, [String(blockMs), String(periodMs), String(firstBlockAtMs), fault], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  children.push(child);
-  const [message] = (await once(child, 'message')) as [{ port: number }];
-  return { child, baseUrl: `http://127.0.0.1:${message.port}` };
-}
-
-async function serverStats(child: ChildProcess): Promise<{ connections: number; requests: number }> {
-  const reply = once(child, 'message');
-  child.send('stats');
-  const [message] = (await reply) as [{ connections: number; requests: number }];
-  return message;
-}
-
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = once(child, 'exit');
-      child.kill();
-      await exited;
-    }
-  }
-});
+afterEach(stopStationServers);
 
 const base = (baseUrl: string): LightLoadOptions => ({
   baseUrl,
@@ -84,12 +59,12 @@ describe('runLightLoad', () => {
     // using all 5 is what puts requests on every cluster worker.
     const keepAlive = await startServer();
     await runLightLoad({ ...base(keepAlive.baseUrl), connections: 5 });
-    expect(await serverStats(keepAlive.child)).toEqual({ connections: 5, requests: 50 });
+    expect(await serverStats(keepAlive.child)).toMatchObject({ connections: 5, requests: 50 });
 
     const fresh = await startServer();
     const recording = await runLightLoad({ ...base(fresh.baseUrl), connections: 5, reconnect: true });
     expect(recording.samples).toHaveLength(50);
-    expect(await serverStats(fresh.child)).toEqual({ connections: 50, requests: 50 });
+    expect(await serverStats(fresh.child)).toMatchObject({ connections: 50, requests: 50 });
   });
 
   it('opens every connection before the phase starts, as autocannon does', async () => {
@@ -97,7 +72,8 @@ describe('runLightLoad', () => {
     // new connection would avoid the busy worker. 100 connections, 50 requests: all 100 were opened.
     const { child, baseUrl } = await startServer();
     await runLightLoad({ ...base(baseUrl), connections: 100 });
-    expect(await serverStats(child)).toEqual({ connections: 100, requests: 50 });
+    expect(await serverStats(child)).toMatchObject({ connections: 100, requests: 50 });
+    expect(await openConnectionsAfter(child)).toBe(0); // the unused ones are closed too
   });
 
   it('counts a request never answered as a timeout and an error, and carries on', async () => {

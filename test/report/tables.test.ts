@@ -17,7 +17,8 @@ describe('fixture results', () => {
   it('all pass validateResult', async () => {
     for (const run of [RUN_A, RUN_B, RUN_C]) {
       for (const name of await readdir(path.join(FIXTURES_DIR, run))) {
-        await expect(readResult(path.join(FIXTURES_DIR, run, name))).resolves.toHaveProperty('schemaVersion', 1);
+        // Schema 2 added capacity; schema 1 files (without it) still load.
+        expect([1, 2]).toContain((await readResult(path.join(FIXTURES_DIR, run, name))).schemaVersion);
       }
     }
   });
@@ -54,14 +55,14 @@ describe('scenario table', () => {
   it('renders every scenario, the errored one with its error', async () => {
     expect(scenarioTable(await fixtureScenarios())).toBe(
       [
-        '| scenario | result | baseline p50 / p99 ms | during imports p50 / p99 / max ms | req/s baseline / imports | slow or failed | max stall ms | imports ok | mean import s | max loop delay ms |',
+        '| scenario | result | baseline p50 / p99 ms | during imports p50 / p99 / max ms | capacity req/s idle / imports (kept) | slow or failed | max stall ms | imports ok | mean import s | max loop delay ms |',
         '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-        '| single-thread | completed | 0.90 / 2.80 | 1180 / 3380 / 3431 | 50.0 / 50.0 | 58.0% | 3440 | 3 / 3 | 3.40 | 3430 |',
-        '| cluster | completed | 0.90 / 2.80 | 1.20 / 3290 / 3400 | 50.0 / 49.6 | 27.8% | 3400 | 3 / 3 | 3.40 | 3390 |',
-        '| fork-send | completed | 0.90 / 2.80 | 1.00 / 4.90 / 213 | 50.0 / 50.0 | 0.4% | 230 | 3 / 3 | 4.09 | 212 |',
+        '| single-thread | completed | 0.90 / 2.80 | 1180 / 3380 / 3431 | 3000 / 90.0 (3.0%) | 58.0% | 3440 | 3 / 3 | 3.40 | 3430 |',
+        '| cluster | completed | 0.90 / 2.80 | 1.20 / 3290 / 3400 | 4200 / 2560 (61.0%; 5 of the busy worker\'s 5 connections stuck) | 27.8% | 3400 | 3 / 3 | 3.40 | 3390 |',
+        '| fork-send | completed | 0.90 / 2.80 | 1.00 / 4.90 / 213 | 2900 / 2730 (94.1%) | 0.4% | 230 | 3 / 3 | 4.09 | 212 |',
         '| node-ipc | **errored**: node-ipc client did not connect within 10000 ms | 0.90 / 2.80 | — | — | — | — | — | — | — |',
-        '| buffer-zlib | completed | 0.90 / 2.80 | 1.10 / 118 / 171 | 50.0 / 50.0 | 1.2% | 180 | 3 / 3 | 5.19 | 171 |',
-        '| chunked | completed | 0.90 / 2.80 | 1.00 / 3.90 / 48.8 | 50.0 / 50.0 | 0.0% | 62.0 | 2 / 3 | 4.29 | 48.0 |',
+        '| buffer-zlib | completed | 0.90 / 2.80 | 1.10 / 118 / 171 | not measured | 1.2% | 180 | 3 / 3 | 5.19 | 171 |',
+        '| chunked | completed | 0.90 / 2.80 | 1.00 / 3.90 / 48.8 | not measured | 0.0% | 62.0 | 2 / 3 | 4.29 | 48.0 |',
       ].join('\n'),
     );
   });
@@ -120,7 +121,7 @@ describe('reproduction commands', () => {
   it('are rebuilt from the resolved config in CLI units', async () => {
     const scenarios = await fixtureScenarios();
     expect(scenarioCommand(scenarios.get('cluster')!)).toBe(
-      'npm run scenario cluster -- --duration 20 --warmup 2 --rate 50 --connections 50 --records 100000 --imports 3 --changes 0.1 --work 200 --workers 2 --reconnect --import-timeout 120',
+      'npm run scenario cluster -- --duration 20 --warmup 2 --rate 50 --connections 50 --records 100000 --imports 3 --changes 0.1 --work 200 --workers 2 --reconnect --import-timeout 120 --capacity 5 --capacity-connections 10',
     );
     expect(sweepCommand(fixtureSweep())).toBe(
       'npm run sweep -- --transports fork-json,fork-advanced,node-ipc,naive-socket,buffer-zlib,chunked,worker-transfer,raw-socket --sizes 1024,16384,65536,262144,1048576,16777216,67108864 --max-size 67108864 --payload bytes --repeat 3 --timeout 30 --child-heap-mb 512',

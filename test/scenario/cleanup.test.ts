@@ -7,7 +7,7 @@ import { runCli } from '../helpers/cli.js';
 import { freePort, portIsFree } from '../helpers/ports.js';
 import { descendantsOf, waitAllGone, watchDescendants } from '../helpers/processes.js';
 
-const LONG_RUN = ['--duration', '30', '--warmup', '0', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300'];
+const LONG_RUN = ['--duration', '30', '--warmup', '0', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300', '--capacity', '0'];
 
 let outDir: string;
 beforeAll(async () => {
@@ -63,7 +63,7 @@ describe('cleanup', () => {
     let watcher: ReturnType<typeof watchDescendants> | undefined;
     const runId = 'cleanup-worker-death';
     const running = runCli(
-      ['scenario', 'cluster', '--duration', '3', '--warmup', '0', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300', '--workers', '2', '--json', '--out', outDir, '--run-id', runId],
+      ['scenario', 'cluster', '--duration', '3', '--warmup', '0', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300', '--workers', '2', '--capacity', '0', '--json', '--out', outDir, '--run-id', runId],
       {
         onSpawn: (pid) => {
           cliPid = pid;
@@ -84,6 +84,9 @@ describe('cleanup', () => {
     const result = JSON.parse(run.stdout) as ScenarioResult;
     expect(result.state).toBe('completed');
     expect(result.events?.join('\n')).toMatch(new RegExp(`worker ${victim} died \\(SIGKILL\\); replaced by worker \\d+`));
+    // --capacity 0 skips the capacity phases: the result has none.
+    expect(result.state === 'completed' && result.capacity).toBeUndefined();
+    expect(result.config).toMatchObject({ capacityS: 0 });
     expect(await waitAllGone(seen)).toEqual([]);
   });
 
@@ -91,7 +94,7 @@ describe('cleanup', () => {
     let cliPid = 0;
     const runId = 'cleanup-server-death';
     const running = runCli(
-      ['scenario', 'single-thread', '--duration', '4', '--warmup', '0', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300', '--json', '--out', outDir, '--run-id', runId],
+      ['scenario', 'single-thread', '--duration', '4', '--warmup', '0', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300', '--capacity', '0', '--json', '--out', outDir, '--run-id', runId],
       { onSpawn: (pid) => (cliPid = pid) },
     );
     await waitFor(() => descendantsOf(cliPid).length >= 1, 20_000);

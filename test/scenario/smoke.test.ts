@@ -9,7 +9,7 @@ import { runCli } from '../helpers/cli.js';
 import { waitAllGone, watchDescendants } from '../helpers/processes.js';
 
 // A few seconds per scenario with a small import: checks wiring, files and cleanup, not speed.
-const SMOKE_ARGS = ['--duration', '2', '--warmup', '0.5', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300'];
+const SMOKE_ARGS = ['--duration', '2', '--warmup', '0.5', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300', '--capacity', '1', '--capacity-connections', '4'];
 
 let outDir: string;
 let tmpDir: string;
@@ -41,7 +41,7 @@ describe.each(scenarios.map((s) => [s.id, s] as const))('scenario %s (smoke)', (
     const result = validateResult(onDisk) as CompletedScenarioResult;
     expect(result.state).toBe('completed');
     expect(result.scenario).toBe(id);
-    expect(result.config).toMatchObject({ durationS: 2, rate: 20, records: 2000, imports: 1 });
+    expect(result.config).toMatchObject({ durationS: 2, rate: 20, records: 2000, imports: 1, capacityS: 1, capacityConnections: 4 });
     for (const phase of [result.phases.baseline, result.phases.underLoad]) {
       expect(phase.requests).toBeGreaterThan(0);
       expect(phase.latencyMs.max).toBeGreaterThanOrEqual(phase.latencyMs.p50);
@@ -55,6 +55,20 @@ describe.each(scenarios.map((s) => [s.id, s] as const))('scenario %s (smoke)', (
     expect(result.timeline.length).toBeGreaterThan(0);
     const servingPids = Object.keys(result.phases.underLoad.requestsByPid);
     expect(Object.keys(result.eventLoop).sort()).toEqual(expect.arrayContaining(servingPids.sort()));
+
+    // Capacity: autocannon's closed loop, idle and with imports back to back, on the serving processes.
+    const capacity = result.capacity;
+    expect(capacity).toBeDefined();
+    for (const phase of [capacity!.idle, capacity!.duringImports]) {
+      expect(phase.connections).toBe(4);
+      expect(phase.rpsPerSecond).toHaveLength(1);
+      expect(phase.errors + phase.timeouts + phase.non2xx).toBe(0);
+      expect(Object.keys(result.eventLoop)).toEqual(expect.arrayContaining(Object.keys(phase.requestsByPid)));
+    }
+    expect(capacity!.idle.requests).toBeGreaterThan(0);
+    expect(capacity!.idle.imports).toEqual([]);
+    expect(capacity!.duringImports.imports.length).toBeGreaterThan(0);
+    expect(capacity!.duringImports.imports.every((imp) => imp.ok)).toBe(true);
 
     if (id === 'cluster') {
       const pids = new Set([...Object.keys(result.phases.baseline.requestsByPid), ...servingPids]);

@@ -3,6 +3,7 @@ import type { CompletedScenarioResult, Phase } from '../../src/results/schema.js
 import { busyWorkerStats } from '../../src/scenario/busy.js';
 import { scenarioConclusions } from '../../src/scenario/conclusion.js';
 import { renderScenarioSummary } from '../../src/scenario/summary.js';
+import { RUN_B, completedScenario } from '../report/builders.js';
 
 const phase = (over: Partial<Phase>): Phase => ({
   durationMs: 10_000,
@@ -81,6 +82,29 @@ describe('scenario summary', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('adds the capacity phases: a table, what was kept, the stuck connections, the load generator', () => {
+    const withCapacity: CompletedScenarioResult = { ...result, schemaVersion: 2, events: [], capacity: completedScenario('cluster', RUN_B).capacity! };
+    const text = renderScenarioSummary(withCapacity, 'f.json');
+    expect(text).toContain(
+      [
+        'capacity (closed loop, 10 conn.)  requests  req/s      p50      p99      max  errors  timeouts  non-2xx  load generator CPU',
+        '--------------------------------  --------  -----  -------  -------  -------  ------  --------  -------  ------------------',
+        'idle                                 21000   4200  2.00 ms  5.00 ms  12.0 ms       0         0        0             2900 ms',
+        'during imports                       12800   2560  2.00 ms  7.00 ms  15.0 ms       0         0        0             2750 ms',
+      ].join('\n'),
+    );
+    expect(scenarioConclusions(withCapacity).slice(-3)).toEqual([
+      'Capacity (autocannon, closed loop on 10 connections): 4200 req/s idle, 2560 req/s while imports ran back to back: 61.0% of its idle capacity.',
+      "5 of the busy worker's 5 keep-alive connections (of 10) got no answer for the whole import: a connection stays with the worker that accepted it.",
+      'The load generator (autocannon, on this machine) used up to 29.0% of its 2 cores in a capacity phase: it competes with the server for them.',
+    ]);
+  });
+
+  it('says when capacity was skipped with --capacity 0, and nothing for results from before it', () => {
+    expect(scenarioConclusions({ ...result, events: [], config: { capacityS: 0 } }).at(-1)).toBe('Capacity: not measured (--capacity 0).');
+    expect(scenarioConclusions({ ...result, events: [] }).join('\n')).not.toContain('Capacity');
   });
 
   it('shows an errored run as such', () => {

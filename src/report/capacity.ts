@@ -1,0 +1,61 @@
+// The report's capacity sentences: how much of its idle capacity each design kept during imports,
+// and how much of the machine the load generator took. Pure: results in, text out.
+import { scenarioIds } from '../../scenarios/index.js';
+import { formatNumber, formatPercent } from '../format/numbers.js';
+import { orderIds } from '../format/order.js';
+import { capacityFacts, completed, type CapacityFacts } from '../results/facts.js';
+import type { ScenarioResult } from '../results/schema.js';
+
+const NOT_MEASURED = 'not measured';
+
+function measured(results: ReadonlyMap<string, ScenarioResult>): { id: string; facts: CapacityFacts | null }[] {
+  return orderIds([...scenarioIds(), ...results.keys()], scenarioIds()).flatMap((id) => {
+    const done = completed(results.get(id));
+    return done ? [{ id, facts: capacityFacts(done) }] : [];
+  });
+}
+
+/** The table cell: "idle / during imports (kept)" req/s. */
+export function capacityCell(result: ScenarioResult | undefined): string {
+  const done = completed(result);
+  const facts = done ? capacityFacts(done) : null;
+  if (!facts) return NOT_MEASURED;
+  const stuck = facts.stuckOnBusyProcess;
+  const note = stuck ? `; ${stuck.stuck} of the busy worker's ${stuck.onBusyProcess} connections stuck` : '';
+  return `${formatNumber(facts.idleRps)} / ${formatNumber(facts.duringImportsRps)} (${formatPercent(facts.keptShare)}${note})`;
+}
+
+function stuckNote(facts: CapacityFacts): string {
+  const stuck = facts.stuckOnBusyProcess;
+  return stuck ? ` (${stuck.stuck} of the busy worker's ${stuck.onBusyProcess} keep-alive connections stuck)` : '';
+}
+
+/** The summary's capacity line, or null when no completed scenario has a result. */
+export function capacitySummary(results: ReadonlyMap<string, ScenarioResult>): string | null {
+  const rows = measured(results);
+  if (rows.length === 0) return null;
+  const parts = rows.map(({ id, facts }, i) => {
+    if (!facts) return `${id}: ${NOT_MEASURED}`;
+    const kept = `${formatPercent(facts.keptShare)}${stuckNote(facts)}`;
+    return i === 0 ? `${id} served ${kept} of its idle capacity` : `${id} ${kept}`;
+  });
+  const connections = [...new Set(rows.flatMap(({ facts }) => (facts ? [facts.connections] : [])))];
+  const label = connections.length === 1 ? `autocannon's closed loop on ${connections[0]} connections` : "autocannon's closed loop";
+  return `- Capacity (${label}): during imports ${parts.join('; ')}.`;
+}
+
+/** The method section's capacity paragraph: how it is measured and what the load generator cost. */
+export function capacityMethod(results: ReadonlyMap<string, ScenarioResult>): string {
+  const rows = measured(results).flatMap(({ id, facts }) => (facts ? [{ id, facts }] : []));
+  const how =
+    'Capacity: after the latency phases, autocannon (public API, closed loop: each connection sends its next light request as soon as ' +
+    'the previous one is answered) runs once idle and once while imports run back to back; its latencies are closed-loop and not comparable ' +
+    'with the open-loop figures above.';
+  if (rows.length === 0) return `${how} No result measured it.`;
+  const busiest = rows.reduce((a, b) => (b.facts.loadGeneratorCpuShare > a.facts.loadGeneratorCpuShare ? b : a));
+  const cores = completed(results.get(busiest.id))?.env.cores ?? 0;
+  return (
+    `${how} The load generator runs on the same machine: it used up to ${formatPercent(busiest.facts.loadGeneratorCpuShare)} ` +
+    `of its ${cores} cores (${busiest.id}), CPU the server could not use, so every capacity figure is a lower bound.`
+  );
+}

@@ -1,0 +1,58 @@
+// The capacity part of the end-of-run summary: a table of both closed-loop phases and sentences
+// computed from them. Pure: results in, text out.
+import { formatDurationMs, formatNumber, formatPercent } from '../format/numbers.js';
+import { textTable } from '../format/text-table.js';
+import { capacityFacts } from '../results/facts.js';
+import type { Capacity, CompletedScenarioResult } from '../results/schema.js';
+
+function capacityRow(name: string, phase: Capacity): string[] {
+  const l = phase.closedLoopLatencyMs;
+  return [
+    name,
+    String(phase.requests),
+    formatNumber(phase.rps),
+    formatDurationMs(l.p50),
+    formatDurationMs(l.p99),
+    formatDurationMs(l.max),
+    String(phase.errors),
+    String(phase.timeouts),
+    String(phase.non2xx),
+    `${phase.loadGeneratorCpuMs} ms`,
+  ];
+}
+
+/** Both capacity phases as a table; null when they were not measured. */
+export function capacityTable(result: CompletedScenarioResult): string | null {
+  if (!result.capacity) return null;
+  const { idle, duringImports } = result.capacity;
+  return textTable(
+    [`capacity (closed loop, ${idle.connections} conn.)`, 'requests', 'req/s', 'p50', 'p99', 'max', 'errors', 'timeouts', 'non-2xx', 'load generator CPU'],
+    [capacityRow('idle', idle), capacityRow('during imports', duringImports)],
+  );
+}
+
+/** What the capacity phases say, in sentences. */
+export function capacityConclusions(result: CompletedScenarioResult): string[] {
+  const facts = capacityFacts(result);
+  if (!facts || !result.capacity) {
+    return result.config.capacityS === 0 ? ['Capacity: not measured (--capacity 0).'] : [];
+  }
+  const lines = [
+    `Capacity (autocannon, closed loop on ${facts.connections} connections): ${formatNumber(facts.idleRps)} req/s idle, ` +
+      `${formatNumber(facts.duringImportsRps)} req/s while imports ran back to back: ${formatPercent(facts.keptShare)} of its idle capacity.`,
+  ];
+  if (facts.stuckOnBusyProcess) {
+    const { stuck, onBusyProcess } = facts.stuckOnBusyProcess;
+    lines.push(
+      `${stuck} of the busy worker's ${onBusyProcess} keep-alive connections (of ${facts.connections}) got no answer for the whole import: ` +
+        'a connection stays with the worker that accepted it.',
+    );
+  }
+  const failed = result.capacity.duringImports.imports.filter((imp) => !imp.ok);
+  if (failed.length > 0) lines.push(`${failed.length} import(s) of the capacity phase failed: ${failed[0]?.error ?? 'no message'}.`);
+  lines.push(
+    `The load generator (autocannon, on this machine) used up to ${formatPercent(facts.loadGeneratorCpuShare)} of its ${result.env.cores} cores ` +
+      'in a capacity phase: it competes with the server for them.',
+  );
+  return lines;
+}
