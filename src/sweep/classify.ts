@@ -30,6 +30,8 @@ export function classifyFailure(thrown: unknown): Failure {
         return { state: thrown.kind, error: message };
       case 'refused':
         return { state: 'error', error: `refused: ${message}` };
+      case 'cancelled':
+        return { state: 'error', error: message };
     }
   }
   if (thrown instanceof Error) return { state: 'error', error: `${thrown.name}: ${thrown.message}` };

@@ -3,8 +3,9 @@ import type { PeerEntry } from './shared/peer-entry.js';
 
 // The one entry point of every peer: a forked child (argv: [transport id, ...that transport's
 // arguments]; shared/child-owner.ts) or the worker-transfer worker thread (the same argv;
-// shared/worker-owner.ts). The map is checked against the registry: a transport without a peer entry
-// does not compile. Each entry is imported on demand, so a peer loads only its own transport's code.
+// shared/worker-owner.ts). worker-pool's workers are piscina's own: its entry here only says so.
+// The map is checked against the registry: a transport without a peer entry does not compile. Each
+// entry is imported on demand, so a peer loads only its own transport's code.
 
 const peerEntries: Record<TransportId, () => Promise<PeerEntry>> = {
   'fork-json': async () => (await import('./fork-json/peer.js')).forkJsonPeer,
@@ -15,6 +16,7 @@ const peerEntries: Record<TransportId, () => Promise<PeerEntry>> = {
   chunked: async () => (await import('./chunked/peer.js')).chunkedPeer,
   'worker-transfer': async () => (await import('./worker-transfer/peer.js')).workerTransferPeer,
   'raw-socket': async () => (await import('./raw-socket/peer.js')).rawSocketPeer,
+  'worker-pool': async () => (await import('./worker-pool/peer.js')).workerPoolPeer,
 };
 
 // A forked peer is owned by its parent: when the parent goes away (even by SIGKILL) the IPC channel

@@ -6,6 +6,7 @@ import { naiveSocketTransport } from './naive-socket/parent.js';
 import { nodeIpcTransport } from './node-ipc/parent.js';
 import { rawSocketTransport } from './raw-socket/parent.js';
 import type { Transport } from './types.js';
+import { workerPoolTransport } from './worker-pool/parent.js';
 import { workerTransferTransport } from './worker-transfer/parent.js';
 
 // The only list of transport ids: TransportId is this object's keys, and everything keyed by
@@ -22,6 +23,7 @@ export const transports = {
   chunked: chunkedTransport,
   'worker-transfer': workerTransferTransport,
   'raw-socket': rawSocketTransport,
+  'worker-pool': workerPoolTransport,
 } satisfies Record<string, Transport>;
 
 export type TransportId = keyof typeof transports;

@@ -22,6 +22,10 @@ export type Job =
    */
   | { kind: 'diff'; baselineRecords: number; baselineSeed: number; workPerRecord: number };
 
+/** worker-pool: how the data crosses to a pool worker and back (see worker-pool/messages.ts). */
+export const HANDOFFS = ['clone', 'bytes'] as const;
+export type Handoff = (typeof HANDOFFS)[number];
+
 export interface PeerOptions {
   /** Bounds every exchange (and start-up). */
   timeoutMs: number;
@@ -29,6 +33,12 @@ export interface PeerOptions {
   childHeapMb?: number;
   /** chunked: the largest announced size accepted; bigger is refused before allocating. */
   maxMessageBytes?: number;
+  /** worker-pool: threads in the pool (default 1). */
+  workers?: number;
+  /** worker-pool: structured clone, or bytes in a transferred ArrayBuffer (default clone). */
+  handoff?: Handoff;
+  /** worker-pool: exchanges that may wait for a free worker; past that an exchange is refused (busy). */
+  maxQueue?: number;
 }
 
 export interface ExchangeResult {
@@ -37,10 +47,12 @@ export interface ExchangeResult {
   bytesToPeer: number;
   bytesFromPeer: number;
   roundTripMs: number;
+  /** A pool: from the hand-over until a worker began the job (waiting for a free worker, and the transit). */
+  queuedMs?: number;
 }
 
 export interface TransportPeer {
-  /** Pid of the child process (worker-transfer: this process's pid). */
+  /** Pid of the child process (worker-transfer, worker-pool: this process's pid). */
   readonly pid: number;
   exchange(job: Job, payload: Payload): Promise<ExchangeResult>;
   /** Peak RSS the peer reported for itself so far, in bytes, when it can tell. */
@@ -54,10 +66,15 @@ export interface Transport {
   title: string;
   /** Which iteration of the talk this recreates, or null when it is not from the talk. */
   talkIteration: number | null;
+  /**
+   * A pool: its one peer takes exchanges concurrently, queues those past its size and replaces a
+   * worker that dies; a server starts it once and keeps it for every import, failed ones included.
+   */
+  pooled?: true;
   start(options: PeerOptions): Promise<TransportPeer>;
 }
 
-export type TransportErrorKind = 'timeout' | 'crashed' | 'out-of-memory' | 'error' | 'refused' | 'corrupted';
+export type TransportErrorKind = 'timeout' | 'crashed' | 'out-of-memory' | 'error' | 'refused' | 'corrupted' | 'cancelled';
 
 /** Every transport failure carries a kind, so the sweep can classify it without parsing messages. */
 export class TransportError extends Error {
@@ -69,5 +86,17 @@ export class TransportError extends Error {
   ) {
     super(message);
     this.name = 'TransportError';
+  }
+}
+
+/** A peer with no room for the exchange now (a pool's queue is full): nothing was sent; try again later. */
+export class TransportBusyError extends TransportError {
+  constructor(
+    message: string,
+    /** Seconds after which there is likely room again. */
+    readonly retryAfterS: number,
+  ) {
+    super('refused', message);
+    this.name = 'TransportBusyError';
   }
 }

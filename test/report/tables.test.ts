@@ -92,6 +92,7 @@ describe('sweep tables', () => {
         '| chunked | 3.10 | 40.2 | 128 | 302 | 560 | 702 | 712 |',
         '| worker-transfer | 2.50 | 35.7 | 141 | 420 | 890 | 1321 | 1350 |',
         '| raw-socket | 4.10 | 52.0 | 160 | 411 | 821 | 1150 | 1211 |',
+        '| worker-pool (not in this sweep) | — | — | — | — | — | — | — |',
       ].join('\n'),
     );
   });
@@ -111,6 +112,7 @@ describe('sweep tables', () => {
         '| chunked | none | — | — | 64 MiB |',
         '| worker-transfer | not in this sweep | — | — | — |',
         '| raw-socket | none | — | — | 64 MiB |',
+        '| worker-pool | not in this sweep | — | — | — |',
       ].join('\n'),
     );
     expect(sweepTable(sweep).split('\n')[8]).toBe('| worker-transfer (not in this sweep) | — | — | — | — | — | — | — |');

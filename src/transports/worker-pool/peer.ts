@@ -1,0 +1,29 @@
+import { threadId } from 'node:worker_threads';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { runJob } from '../shared/jobs.js';
+import type { PeerEntry } from '../shared/peer-entry.js';
+import { dataBytes, decodePayload, encodePayload, epochNowMs, type PoolPong, type PoolReply, type PoolTask } from './messages.js';
+
+/**
+ * Peer side of worker-pool: piscina's task handler. Piscina starts its own worker threads (its
+ * worker.js) and loads this file's default export by file name; peer-main.ts never runs it.
+ * A job that throws rejects that task only (piscina answers with the error, the worker stays);
+ * a worker that dies (out of memory, an uncaught error) is replaced by the pool.
+ */
+export default function workerPoolTask(task: PoolTask): PoolPong | PoolReply | ReturnType<typeof move> {
+  if (task.type === 'ping') return { type: 'pong', threadId };
+  const startedAtMs = epochNowMs();
+  const requestBytes = dataBytes(task.data);
+  const result = runJob(task.job, decodePayload(task.data));
+  // The worker owns what it received: an echo of bytes hands the same ArrayBuffer back, uncopied.
+  const { data, transferList } = encodePayload(result, task.data.form, true);
+  const reply: PoolReply = { type: 'reply', data, requestBytes, replyBytes: dataBytes(data), startedAtMs, finishedAtMs: epochNowMs(), threadId };
+  // Piscina's Transferable protocol: the value to send, and what moves with it.
+  return transferList.length === 0 ? reply : move({ [transferableSymbol]: transferList, [valueSymbol]: reply });
+}
+
+/** The registry asks every transport for a peer entry; piscina starts this one itself. */
+export const workerPoolPeer: PeerEntry = () => {
+  process.stderr.write('worker-pool peer: piscina starts its workers itself and loads worker-pool/peer.js by file name; it is not run through peer-main\n');
+  process.exit(2);
+};
