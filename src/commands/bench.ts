@@ -5,6 +5,7 @@ import { scenarioIds } from '../../scenarios/index.js';
 import { compiledEntry, projectRoot } from '../paths.js';
 import { newRunId } from '../results/store.js';
 import { checkReportPath, generateReport } from './report.js';
+import { nodeBinary, parseNodeMajors, SUPPORTED_NODE_MAJORS } from './node-versions.js';
 import { abortOnSignals } from './signals.js';
 import { InterruptedError } from './usage.js';
 
@@ -12,32 +13,52 @@ interface BenchArgs {
   quick: boolean;
   out: string;
   report: string;
+  node?: string;
 }
 
 interface BenchStep {
   label: string;
   args: string[];
+  /** The node binary that runs the step (and so every process it starts). */
+  node: string;
+}
+
+export interface NodeVersion {
+  major: number;
+  node: string;
 }
 
 // --quick: every scenario for 5 s per phase with one import of half the talk's data set, 2 s per
 // capacity phase, and the quick sweep (up to 16 MiB): the whole bench in under 3 minutes on 2 cores.
 const QUICK_SCENARIO_ARGS = ['--duration', '5', '--warmup', '1', '--records', '50000', '--imports', '1', '--capacity', '2'];
 
-export function benchSteps(quick: boolean, outDir: string, runId: string): BenchStep[] {
+export function benchSteps(quick: boolean, outDir: string, runId: string, node: string = process.execPath): BenchStep[] {
   const common = ['--out', outDir, '--run-id', runId];
   return [
     ...scenarioIds().map((id) => ({
       label: `scenario ${id}`,
       args: ['scenario', id, ...(quick ? QUICK_SCENARIO_ARGS : []), ...common],
+      node,
     })),
-    { label: 'sweep', args: ['sweep', ...(quick ? ['--quick'] : []), ...common] },
+    { label: 'sweep', args: ['sweep', ...(quick ? ['--quick'] : []), ...common], node },
   ];
+}
+
+/**
+ * --node: every step once per major, each writing into node-<major>/ of the run. Interleaved (step 1
+ * on every major, then step 2, ...) so whatever else the machine does at a time weighs on every
+ * version alike, rather than on the one that happened to run then.
+ */
+export function stepsByVersion(steps: BenchStep[], versions: NodeVersion[]): BenchStep[] {
+  return steps.flatMap((s) => versions.map((v) => ({ label: `node ${v.major}: ${s.label}`, args: [...s.args, '--by-node'], node: v.node })));
 }
 
 /** Runs one step as its own CLI process, so each step's processes are ended before the next starts. */
 function runStep(step: BenchStep, signal: AbortSignal): Promise<number | null> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [compiledEntry('cli.js'), ...step.args], { stdio: ['ignore', 'inherit', 'inherit'] });
+    // `node` on PATH is the step's node too, for anything that starts one by name.
+    const env = { ...process.env, PATH: [path.dirname(step.node), process.env.PATH].filter(Boolean).join(path.delimiter) };
+    const child = spawn(step.node, [compiledEntry('cli.js'), ...step.args], { stdio: ['ignore', 'inherit', 'inherit'], env });
     const forward = (): void => {
       child.kill('SIGTERM');
     };
@@ -57,17 +78,35 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('quick', { type: 'boolean', default: false, describe: 'short phases and the quick sweep: about 1.5 minutes (under 3)' })
       .option('out', { type: 'string', default: path.join(projectRoot, 'results'), defaultDescription: 'results/ at the project root', describe: 'results directory' })
       .option('report', { type: 'string', default: path.join(projectRoot, 'REPORT.md'), defaultDescription: 'REPORT.md at the project root', describe: 'report file to write' })
-      .example('$0 bench --quick', 'a complete report in about 1.5 minutes'),
+      .option('node', {
+        type: 'string',
+        requiresArg: true,
+        describe: `run every step on each of these Node majors (${SUPPORTED_NODE_MAJORS.join(', ')}; the npm registry's node@<major>, installed once into .cache/node/)`,
+      })
+      .example('$0 bench --quick', 'a complete report in about 1.5 minutes')
+      .example('$0 bench --quick --node 20,22,24', 'the same on three Node majors, compared in the report'),
   handler: async (args) => {
     const outDir = path.resolve(args.out);
     const reportFile = await checkReportPath(args.report); // before minutes of measuring, not after
+    const majors = args.node === undefined ? null : parseNodeMajors(args.node);
     const runId = newRunId();
-    const steps = benchSteps(args.quick, outDir, runId);
     const onTerminal = Boolean(process.stderr.isTTY);
     const signals = abortOnSignals();
     const failed: string[] = [];
     const benchStartMs = performance.now();
     try {
+      let steps = benchSteps(args.quick, outDir, runId);
+      if (majors) {
+        const versions: NodeVersion[] = [];
+        for (const major of majors) {
+          const node = await nodeBinary(major, signals.signal).catch((error: unknown) => {
+            const interrupted = signals.received();
+            throw interrupted ? new InterruptedError(interrupted) : error;
+          });
+          versions.push({ major, node });
+        }
+        steps = stepsByVersion(steps, versions);
+      }
       for (const [index, step] of steps.entries()) {
         if (signals.received()) break;
         const stepStartMs = performance.now();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { findScenario, scenarioIds, scenarios } from '../../scenarios/index.js';
 import { projectRoot } from '../paths.js';
-import { resultPath, newRunId, writeJsonAtomic } from '../results/store.js';
+import { nodeDirName, resultPath, newRunId, writeJsonAtomic } from '../results/store.js';
 import { renderScenarioSummary } from '../scenario/summary.js';
 import { runScenario, type ScenarioRunConfig } from '../scenario/run.js';
 import { DEFAULT_CHANGE_SHARE, DEFAULT_RECORDS, DEFAULT_WORK_PER_RECORD } from '../workload/index.js';
@@ -35,6 +35,7 @@ interface ScenarioArgs {
   json: boolean;
   out: string;
   'run-id'?: string;
+  'by-node'?: boolean;
 }
 
 /** Enough connections that a stall of this long still shows as latency, not as requests not sent. */
@@ -104,6 +105,7 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print only the result JSON on stdout' })
       .option('out', { type: 'string', requiresArg: true, default: path.join(projectRoot, 'results'), defaultDescription: 'results/ at the project root', describe: 'directory for <run-id>/<id>.json' })
       .option('run-id', { type: 'string', requiresArg: true, hidden: true })
+      .option('by-node', { type: 'boolean', default: false, hidden: true, describe: 'write into <run-id>/node-<major>/ (bench --node)' })
       .example('$0 scenario cluster --duration 10', 'run the cluster iteration for 10 s per phase')
       .example('$0 scenario --list', 'list the scenarios'),
   handler: async (args) => {
@@ -128,7 +130,7 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
         },
         signal: signals.signal,
       });
-      const file = resultPath(args.out, runId, scenario.id);
+      const file = resultPath(args.out, runId, scenario.id, args['by-node'] ? nodeDirName() : undefined);
       await writeJsonAtomic(file, result);
       process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : renderScenarioSummary(result, file));
       const interrupted = signals.received();

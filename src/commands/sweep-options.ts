@@ -18,6 +18,7 @@ export interface SweepArgs {
   json?: boolean;
   out?: unknown;
   runId?: unknown;
+  byNode?: boolean;
 }
 
 /**

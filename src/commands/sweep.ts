@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { projectRoot } from '../paths.js';
-import { newRunId } from '../results/store.js';
+import { newRunId, nodeDirName } from '../results/store.js';
 import { runSweepCommand } from '../sweep/main.js';
 import { getTransport, transportIds } from '../transports/registry.js';
 import { abortOnSignals } from './signals.js';
@@ -25,7 +25,8 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('quick', { type: 'boolean', describe: 'sizes up to 16 MiB, one repeat: about a minute', default: false })
       .option('json', { type: 'boolean', describe: 'print only the result document on stdout', default: false })
       .option('out', { type: 'string', describe: 'results directory', default: path.join(projectRoot, 'results'), defaultDescription: 'results/ at the project root' })
-      .option('run-id', { type: 'string', hidden: true }),
+      .option('run-id', { type: 'string', hidden: true })
+      .option('by-node', { type: 'boolean', default: false, hidden: true, describe: 'write into <run-id>/node-<major>/ (bench --node)' }),
   handler: async (args) => {
     const { config, outDir } = resolveSweepOptions(args, transportIds, path.join(projectRoot, 'results'));
     const runId = resolveRunId(args.runId, newRunId);
@@ -37,6 +38,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
         signal: interrupt.signal,
         runId,
         outDir,
+        ...(args.byNode === true ? { nodeDir: nodeDirName() } : {}),
       });
     } finally {
       interrupt.dispose();

@@ -11,7 +11,7 @@ import { formatBytes, formatPercent } from '../format/numbers.js';
 import type { RunResults } from '../results/run-results.js';
 import type { ClaimData, ClaimVerdict, Verdict } from './verdict.js';
 
-export function claimData(input: RunResults): ClaimData {
+export function claimData(input: Pick<RunResults, 'scenarios' | 'sweep'>): ClaimData {
   return {
     scenarios: new Map([...input.scenarios].map(([id, loaded]) => [id, loaded.result])),
     sweep: input.sweep?.result ?? null,

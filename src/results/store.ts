@@ -22,8 +22,25 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
   }
 }
 
-export function resultPath(outDir: string, runId: string, name: string): string {
-  return path.join(outDir, runId, `${name}.json`);
+/**
+ * Where a result goes: `<outDir>/<run-id>/<name>.json`, or with `nodeDir` (a run that measured several
+ * Node majors, `bench --node`) `<outDir>/<run-id>/node-<major>/<name>.json`.
+ */
+export function resultPath(outDir: string, runId: string, name: string, nodeDir?: string): string {
+  return path.join(outDir, runId, ...(nodeDir ? [nodeDir] : []), `${name}.json`);
+}
+
+/** The folder of a run that holds one Node major's results: `node-22` for "v22.23.3". */
+export function nodeDirName(nodeVersion: string = process.version): string {
+  const major = /^v?(\d+)\./.exec(nodeVersion)?.[1];
+  if (major === undefined) throw new Error(`not a Node version: "${nodeVersion}"`);
+  return `node-${major}`;
+}
+
+/** The major of a `node-<major>` folder name, or null for any other name. */
+export function nodeDirMajor(name: string): number | null {
+  const major = /^node-(\d+)$/.exec(name)?.[1];
+  return major === undefined ? null : Number(major);
 }
 
 export class ResultFileError extends Error {}

@@ -18,6 +18,8 @@ export interface SweepIo {
   runId?: string;
   /** Results directory: the file goes to <outDir>/<runId>/sweep.json. */
   outDir: string;
+  /** A run of several Node majors writes into this folder of the run (`node-22`). */
+  nodeDir?: string;
 }
 
 /** "interrupted by SIGINT" rather than the sweep's internal wrapper. */
@@ -67,7 +69,7 @@ export async function runSweepCommand(config: SweepConfig, transports: readonly 
     config: { ...config },
     transports: measured,
   };
-  const file = resultPath(io.outDir, runId, 'sweep');
+  const file = resultPath(io.outDir, runId, 'sweep', io.nodeDir);
   await writeJsonAtomic(file, result);
   if (config.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else io.stdout.write(`${renderSummaryTable(measured)}\n${renderFailurePoints(measured)}\nwrote ${file}\n`);
