@@ -45,18 +45,3 @@ export function processMetrics(): Record<string, unknown> {
     uptimeS: Math.round(process.uptime() * 10) / 10,
   };
 }
-
-/**
- * Max event-loop delay while `work` runs, at 1 ms resolution: how long the transfer itself blocked
- * this process (serializing, copying, parsing), as opposed to time spent waiting for the child.
- */
-export async function measureBlocking<T>(work: () => Promise<T>): Promise<{ value: T; maxBlockMs: number }> {
-  const h = monitorEventLoopDelay({ resolution: 1 });
-  h.enable();
-  try {
-    const value = await work();
-    return { value, maxBlockMs: h.count === 0 ? 0 : delayMs(h.max, 1) };
-  } finally {
-    h.disable();
-  }
-}

@@ -1,16 +1,16 @@
 import type { ServeConfig, ServingHandle } from './contract.js';
 import { getTransport } from '../transports/registry.js';
-import type { TransportId, TransportPeer } from '../transports/types.js';
+import type { Transport, TransportId, TransportPeer } from '../transports/types.js';
 import type { ImportJob, ImportOutcome, RunImport } from './import-job.js';
-import { measureBlocking } from './metrics.js';
+import { measureBlocking } from './loop-block.js';
 import { serveApp } from './serve.js';
 
 /**
  * Hands each import to a child over `transportId`: a child forked for that import (as in the talk),
  * or with `pool`, one child kept alive and reused, one import at a time.
  */
-export function offloadImports(transportId: TransportId, config: ServeConfig): { runImport: RunImport; close: () => Promise<void> } {
-  const transport = getTransport(transportId);
+export function offloadImports(transport: Transport, config: ServeConfig): { runImport: RunImport; close: () => Promise<void> } {
+  const transportId = transport.id;
   const options = {
     timeoutMs: config.importTimeoutMs,
     ...(config.childHeapMb !== null ? { childHeapMb: config.childHeapMb } : {}),
@@ -83,6 +83,6 @@ export function offloadImports(transportId: TransportId, config: ServeConfig): {
 
 /** An HTTP process that does no import work itself: it dispatches each import to a child and waits. */
 export function serveOffloaded(config: ServeConfig, transportId: TransportId): Promise<ServingHandle> {
-  const offload = offloadImports(transportId, config);
+  const offload = offloadImports(getTransport(transportId), config);
   return serveApp(config, offload.runImport, offload.close);
 }

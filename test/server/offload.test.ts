@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServeConfig } from '../../src/server/contract.js';
 import { createApp } from '../../src/server/app.js';
 import { offloadImports } from '../../src/server/offload.js';
+import { getTransport } from '../../src/transports/registry.js';
 import { closeServer, listen } from '../../src/server/serve.js';
 import { descendantsOf, waitAllGone } from '../helpers/processes.js';
 
@@ -21,7 +22,7 @@ let base: string;
 let offload: ReturnType<typeof offloadImports>;
 
 beforeAll(async () => {
-  offload = offloadImports('fork-json', config);
+  offload = offloadImports(getTransport('fork-json'), config);
   server = createApp({ stationCount: config.records, runImport: offload.runImport });
   base = `http://127.0.0.1:${await listen(server, '127.0.0.1', 0)}`;
 });
@@ -67,7 +68,7 @@ describe('imports offloaded to a child', () => {
 
 describe('imports offloaded to a pooled child (--pool)', () => {
   it('reuses one child across imports and ends it on close', async () => {
-    const pooled = offloadImports('chunked', { ...config, pool: true });
+    const pooled = offloadImports(getTransport('chunked'), { ...config, pool: true });
     const app = createApp({ stationCount: config.records, runImport: pooled.runImport });
     const url = `http://127.0.0.1:${await listen(app, '127.0.0.1', 0)}`;
     try {
