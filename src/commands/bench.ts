@@ -4,8 +4,9 @@ import type { CommandModule } from 'yargs';
 import { scenarioIds } from '../../scenarios/index.js';
 import { compiledEntry, projectRoot } from '../paths.js';
 import { newRunId } from '../results/store.js';
-import { checkReportPath, generateReport } from './report.js';
+import { checkOutputDir, checkOutputFile } from './locations.js';
 import { nodeBinary, parseNodeMajors, SUPPORTED_NODE_MAJORS } from './node-versions.js';
+import { generateReport } from './report.js';
 import { abortOnSignals } from './signals.js';
 import { InterruptedError } from './usage.js';
 
@@ -86,8 +87,9 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .example('$0 bench --quick', 'a complete report in about 1.5 minutes')
       .example('$0 bench --quick --node 20,22,24', 'the same on three Node majors, compared in the report'),
   handler: async (args) => {
-    const outDir = path.resolve(args.out);
-    const reportFile = await checkReportPath(args.report); // before minutes of measuring, not after
+    // Before minutes of measuring, not after.
+    const outDir = await checkOutputDir('out', args.out);
+    const reportFile = await checkOutputFile('report', args.report);
     const majors = args.node === undefined ? null : parseNodeMajors(args.node);
     const runId = newRunId();
     const onTerminal = Boolean(process.stderr.isTTY);

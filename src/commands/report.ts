@@ -1,6 +1,6 @@
 // `npm run report -- [--results DIR] [--run ID] [--report FILE]`: charts and REPORT.md from the
 // results files of one run only.
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { scenarioIds } from '../../scenarios/index.js';
@@ -9,6 +9,7 @@ import { projectRoot } from '../paths.js';
 import { spliceGenerated } from '../report/markers.js';
 import { renderReport } from '../report/report.js';
 import { defaultRun, listRuns, loadRun } from '../results/run-results.js';
+import { checkExistingDir, checkOutputFile } from './locations.js';
 import { UsageError } from './usage.js';
 
 export interface ReportArgs {
@@ -59,17 +60,6 @@ export async function generateReport(resultsDir: string, reportFile: string, { r
   return reportFile;
 }
 
-/** The report file's directory must exist and the path must not be a directory: a usage error otherwise. */
-export async function checkReportPath(raw: string): Promise<string> {
-  const file = path.resolve(raw);
-  const dirOk = await stat(path.dirname(file)).then((s) => s.isDirectory(), () => false);
-  const isDir = await stat(file).then((s) => s.isDirectory(), () => false);
-  if (!dirOk || isDir) {
-    throw new UsageError(`--report must be a file path in an existing directory (got "${raw}"${isDir ? ': a directory' : ': no such directory'})`);
-  }
-  return file;
-}
-
 export const reportCommand: CommandModule<object, ReportArgs> = {
   command: 'report',
   describe: 'render charts and REPORT.md from the results files of one run (default: the most complete run, newest among equals)',
@@ -85,10 +75,9 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .example('$0 report', 'the report of the most complete run (what `bench` wrote)')
       .example('$0 report --run 2026-11-27T08-31-55Z-4b58', 'the report of one named run'),
   handler: async (args) => {
-    const resultsDir = path.resolve(args.results);
-    const isDir = await stat(resultsDir).then((s) => s.isDirectory(), () => false);
-    if (!isDir) throw new UsageError(`--results must be a results directory (got "${args.results}": not a directory)`);
-    const reportFile = await checkReportPath(args.report);
+    // Charts are written into the results directory: it must exist and be writable.
+    const resultsDir = await checkExistingDir('results', args.results);
+    const reportFile = await checkOutputFile('report', args.report);
     const runId = await chooseRun(resultsDir, args.run);
     const file = await generateReport(resultsDir, reportFile, { runId });
     const shown = runId === null ? 'no run found' : `run ${runId}`;

@@ -8,6 +8,7 @@ import { renderScenarioSummary } from '../scenario/summary.js';
 import { runScenario, type ScenarioRunConfig } from '../scenario/run.js';
 import { DEFAULT_CHANGE_SHARE, DEFAULT_RECORDS, DEFAULT_WORK_PER_RECORD } from '../workload/index.js';
 import { MAX_IMPORT_RECORDS, MAX_WORK_PER_RECORD } from '../server/params.js';
+import { checkOutputDir } from './locations.js';
 import { assertPortFree } from './port.js';
 import { abortOnSignals } from './signals.js';
 import { InterruptedError, parseNumber, resolveRunId, UsageError } from './usage.js';
@@ -118,6 +119,7 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
     if (!scenario) throw new UsageError(`unknown scenario "${args.id}"; valid ids: ${scenarioIds().join(', ')}`);
     const config = resolveScenarioConfig(args);
     const runId = resolveRunId(args['run-id'], newRunId);
+    const outDir = await checkOutputDir('out', args.out);
     await assertPortFree(config.host, config.port);
 
     const interactive = process.stderr.isTTY && !args.json;
@@ -130,7 +132,7 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
         },
         signal: signals.signal,
       });
-      const file = resultPath(args.out, runId, scenario.id, args['by-node'] ? nodeDirName() : undefined);
+      const file = resultPath(outDir, runId, scenario.id, args['by-node'] ? nodeDirName() : undefined);
       await writeJsonAtomic(file, result);
       process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : renderScenarioSummary(result, file));
       const interrupted = signals.received();

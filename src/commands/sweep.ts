@@ -4,6 +4,7 @@ import { projectRoot } from '../paths.js';
 import { newRunId, nodeDirName } from '../results/store.js';
 import { runSweepCommand } from '../sweep/main.js';
 import { getTransport, transportIds } from '../transports/registry.js';
+import { checkOutputDir } from './locations.js';
 import { abortOnSignals } from './signals.js';
 import { resolveSweepOptions, type SweepArgs } from './sweep-options.js';
 import { resolveRunId } from './usage.js';
@@ -28,8 +29,9 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('run-id', { type: 'string', hidden: true })
       .option('by-node', { type: 'boolean', default: false, hidden: true, describe: 'write into <run-id>/node-<major>/ (bench --node)' }),
   handler: async (args) => {
-    const { config, outDir } = resolveSweepOptions(args, transportIds, path.join(projectRoot, 'results'));
+    const { config, outDir: resolvedOutDir } = resolveSweepOptions(args, transportIds, path.join(projectRoot, 'results'));
     const runId = resolveRunId(args.runId, newRunId);
+    const outDir = await checkOutputDir('out', args.out === undefined ? resolvedOutDir : String(args.out));
     const interrupt = abortOnSignals();
     try {
       await runSweepCommand(config, config.transports.map((id) => getTransport(id)), {

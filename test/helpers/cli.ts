@@ -14,10 +14,15 @@ export interface CliRun {
 /** Runs the compiled CLI as a user would, bounded by a timeout (SIGKILL after it: never a hang). */
 export function runCli(
   args: string[],
-  { timeoutMs = 60_000, onSpawn, env }: { timeoutMs?: number; onSpawn?: (pid: number) => void; env?: NodeJS.ProcessEnv } = {},
+  {
+    timeoutMs = 60_000,
+    onSpawn,
+    env,
+    user,
+  }: { timeoutMs?: number; onSpawn?: (pid: number) => void; env?: NodeJS.ProcessEnv; user?: { uid: number; gid: number } } = {},
 ): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, ...user });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

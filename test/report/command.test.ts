@@ -36,6 +36,6 @@ describe('ipc-lab report (compiled CLI)', () => {
 
   it('rejects a results directory that does not exist with exit code 2 and one line', async () => {
     const error = await run(process.execPath, [compiledEntry('cli.js'), 'report', '--results', 'no-such-dir'], { cwd: dir }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 2, stderr: 'ipc-lab: --results must be a results directory (got "no-such-dir": not a directory) (see --help)\n' });
+    expect(error).toMatchObject({ code: 2, stderr: 'ipc-lab: --results must be an existing, writable directory (got "no-such-dir": no such directory) (see --help)\n' });
   });
 });
