@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     if (message.type === 'reset-metrics') {
       void handle.resetMetrics().then(() => send({ type: 'ack', requestId: message.requestId }));
     } else {
-      void handle.collectMetrics().then((eventLoop) => send({ type: 'metrics', requestId: message.requestId, eventLoop }));
+      void handle.collectMetrics().then((metrics) => send({ type: 'metrics', requestId: message.requestId, ...metrics }));
     }
   });
   send({ type: 'ready', port: handle.port, pids: handle.pids });

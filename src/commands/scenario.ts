@@ -33,6 +33,7 @@ interface ScenarioArgs {
   'child-heap-mb'?: string;
   capacity: string;
   'capacity-connections': string;
+  'max-imports'?: string;
   json: boolean;
   out: string;
   'run-id'?: string;
@@ -71,6 +72,10 @@ export function resolveScenarioConfig(args: ScenarioArgs): ScenarioRunConfig {
         : parseNumber('child-heap-mb', args['child-heap-mb'], { min: 16, max: 65_536, integer: true }),
     capacityS: parseNumber('capacity', args.capacity, { min: 0, max: 600, integer: true }),
     capacityConnections: parseNumber('capacity-connections', args['capacity-connections'], { min: 1, max: 1000, integer: true }),
+    maxImports:
+      args['max-imports'] === undefined
+        ? os.availableParallelism()
+        : parseNumber('max-imports', args['max-imports'], { min: 1, max: 1000, integer: true }),
   };
 }
 
@@ -103,6 +108,7 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
       .option('child-heap-mb', { type: 'string', requiresArg: true, describe: 'IPC scenarios: run children with this heap limit (MB)' })
       .option('capacity', { type: 'string', requiresArg: true, default: '5', describe: 'seconds of each closed-loop capacity phase (idle, during imports); 0 skips them' })
       .option('capacity-connections', { type: 'string', requiresArg: true, default: '10', describe: 'connections of the capacity phases (autocannon, closed loop)' })
+      .option('max-imports', { type: 'string', requiresArg: true, describe: 'imports each serving process takes in flight at once; more get 503 with Retry-After [default: cores]' })
       .option('json', { type: 'boolean', default: false, describe: 'print only the result JSON on stdout' })
       .option('out', { type: 'string', requiresArg: true, default: path.join(projectRoot, 'results'), defaultDescription: 'results/ at the project root', describe: 'directory for <run-id>/<id>.json' })
       .option('run-id', { type: 'string', requiresArg: true, hidden: true })

@@ -52,6 +52,22 @@ export interface ImportRecord {
   transferBlockMs?: number;
 }
 
+/** What became of the imports one serving process was asked for (its admission limit and counts). */
+export interface ImportAdmissionCounts {
+  /** Imports this process takes in flight at once (--max-imports). */
+  limit: number;
+  admitted: number;
+  completed: number;
+  /** Admitted, then failed (502: a crashed or timed-out child, ...). */
+  failed: number;
+  /** Answered 503 with Retry-After: the limit was reached (or a pool's queue was full). */
+  refused: number;
+  /** The client went away mid-import: the work was stopped and its child ended. */
+  cancelled: number;
+  /** Most imports in flight at once. */
+  peakInFlight: number;
+}
+
 export interface EventLoopSummary {
   p50Ms: number;
   p99Ms: number;
@@ -81,6 +97,8 @@ export interface CompletedScenarioResult extends ScenarioResultBase {
   phases: { baseline: Phase; underLoad: Phase };
   imports: ImportRecord[];
   eventLoop: Record<string, EventLoopSummary>;
+  /** Per serving pid, over the whole run; absent in files written before it was counted. */
+  admission?: Record<string, ImportAdmissionCounts>;
   timeline: TimelinePoint[];
   /** Things that happened to the processes during the run (worker died and was replaced, ...). */
   events?: string[];

@@ -4,6 +4,20 @@ import { capacityConclusions } from './capacity-summary.js';
 
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 
+/** What the serving processes did with the imports asked of them, summed over processes. */
+function admissionLine(result: CompletedScenarioResult): string | null {
+  const perPid = Object.values(result.admission ?? {});
+  if (perPid.length === 0) return null;
+  const sum = (key: 'admitted' | 'completed' | 'failed' | 'refused' | 'cancelled'): number => perPid.reduce((total, c) => total + c[key], 0);
+  const peak = Math.max(...perPid.map((c) => c.peakInFlight));
+  const limit = perPid[0]?.limit ?? 0;
+  const where = perPid.length > 1 ? `each of ${perPid.length} serving processes takes at most ${limit}` : `at most ${limit}`;
+  return (
+    `Over the run the server admitted ${sum('admitted')} import(s): ${sum('completed')} completed, ${sum('failed')} failed, ` +
+    `${sum('cancelled')} cancelled (client gone); ${sum('refused')} refused with 503 (${where} in flight; peak ${peak}).`
+  );
+}
+
 /** What the numbers say, in sentences computed from the result alone. */
 export function scenarioConclusions(result: CompletedScenarioResult): string[] {
   const { baseline, underLoad } = result.phases;
@@ -70,6 +84,8 @@ export function scenarioConclusions(result: CompletedScenarioResult): string[] {
     );
   }
   lines.push(...capacityConclusions(result));
+  const admission = admissionLine(result);
+  if (admission !== null) lines.push(admission);
   for (const event of result.events ?? []) lines.push(`Event: ${event}.`);
   return lines;
 }

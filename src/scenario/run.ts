@@ -30,6 +30,7 @@ export interface ScenarioRunConfig {
   /** Seconds of each closed-loop capacity phase (idle, during imports); 0 skips them. */
   capacityS: number;
   capacityConnections: number;
+  maxImports: number;
 }
 
 export interface RunHooks {
@@ -73,6 +74,7 @@ export async function runScenario(
     pool: config.pool,
     importTimeoutMs: config.importTimeoutS * 1000,
     childHeapMb: config.childHeapMb,
+    maxImports: config.maxImports,
   };
   try {
     hooks.log(`starting ${scenario.id} server`);
@@ -137,7 +139,7 @@ export async function runScenario(
     const imports: ImportRecord[] = rawImports.map((imp) => ({ ...imp, startedAtMs: imp.startedAtMs + shiftMs }));
     phases.underLoad = summarizePhase(recording);
     // Collected before the capacity phases, so the event-loop figures are the under-load phase's.
-    const eventLoop = await server.collectMetrics();
+    const { eventLoop } = await server.collectMetrics();
     const capacity =
       config.capacityS > 0
         ? await measureCapacity(
@@ -154,6 +156,9 @@ export async function runScenario(
             { progress: hooks.progress, log: hooks.log, signal: hooks.signal, checkAborted },
           )
         : undefined;
+    // What became of every import the server was asked for during the whole run (the runner's,
+    // the capacity phase's, any a user sent meanwhile): counted from its start, never reset.
+    const { admission } = await server.collectMetrics();
     return {
       ...base,
       state: 'completed',
@@ -161,6 +166,7 @@ export async function runScenario(
       phases: { baseline: phases.baseline, underLoad: phases.underLoad },
       imports,
       eventLoop,
+      admission,
       timeline: downsampleTimeline(recording.samples, TIMELINE_POINTS),
       busyWorker: busyWorkerStats(recording.samples, imports),
       events: [...server.events],

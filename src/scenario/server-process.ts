@@ -1,8 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import type { EventLoopSummary } from '../results/schema.js';
 import { isControlReply, type ControlReply, type ControlRequest } from '../server/control.js';
 import { compiledEntry } from '../paths.js';
-import type { ServeConfig } from '../server/contract.js';
+import type { ServeConfig, ServerMetrics } from '../server/contract.js';
 
 const READY_TIMEOUT_MS = 60_000;
 const REPLY_TIMEOUT_MS = 60_000;
@@ -26,7 +25,7 @@ export interface ServerProcess {
   /** Why the server process ended before stop() was called, or null while it serves. */
   lostReason(): string | null;
   resetMetrics(): Promise<void>;
-  collectMetrics(): Promise<Record<string, EventLoopSummary>>;
+  collectMetrics(): Promise<ServerMetrics>;
   stop(): Promise<void>;
 }
 
@@ -139,7 +138,7 @@ export async function startServerProcess(scenarioId: string, config: ServeConfig
     },
     collectMetrics: async () => {
       const reply = await ask('collect-metrics');
-      return reply?.type === 'metrics' ? reply.eventLoop : {};
+      return reply?.type === 'metrics' ? { eventLoop: reply.eventLoop, admission: reply.admission } : { eventLoop: {}, admission: {} };
     },
     stop,
   };

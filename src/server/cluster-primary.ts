@@ -1,6 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import type { EventLoopSummary } from '../results/schema.js';
-import type { ServeContext, ServingHandle } from './contract.js';
+import type { ServeContext, ServerMetrics, ServingHandle } from './contract.js';
 import { isControlReply, type ControlReply, type ControlRequest } from './control.js';
 
 const LISTEN_TIMEOUT_MS = 30_000;
@@ -74,11 +73,13 @@ export async function serveClusterPrimary({ config, emit }: ServeContext): Promi
       await askAll('reset-metrics');
     },
     collectMetrics: async () => {
-      const summaries: Record<string, EventLoopSummary> = {};
+      const metrics: ServerMetrics = { eventLoop: {}, admission: {} };
       for (const reply of await askAll('collect-metrics')) {
-        if (reply?.type === 'metrics') Object.assign(summaries, reply.eventLoop);
+        if (reply?.type !== 'metrics') continue;
+        Object.assign(metrics.eventLoop, reply.eventLoop);
+        Object.assign(metrics.admission, reply.admission);
       }
-      return summaries;
+      return metrics;
     },
     close: async () => {
       closing = true;

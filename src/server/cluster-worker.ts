@@ -14,7 +14,7 @@ export async function serveClusterWorker(config: ServeConfig): Promise<void> {
     if (message.type === 'reset-metrics') {
       void handle.resetMetrics().then(() => send({ type: 'ack', requestId: message.requestId }));
     } else if (message.type === 'collect-metrics') {
-      void handle.collectMetrics().then((eventLoop) => send({ type: 'metrics', requestId: message.requestId, eventLoop }));
+      void handle.collectMetrics().then((metrics) => send({ type: 'metrics', requestId: message.requestId, ...metrics }));
     }
   });
   process.once('SIGTERM', () => {

@@ -1,4 +1,4 @@
-import type { EventLoopSummary } from '../results/schema.js';
+import type { EventLoopSummary, ImportAdmissionCounts } from '../results/schema.js';
 
 // What a scenario's server process is given and what it offers back: the contract between the
 // server code here and whoever starts it (the scenario runner, through src/serve-scenario.ts).
@@ -18,6 +18,14 @@ export interface ServeConfig {
   importTimeoutMs: number;
   /** Children run with --max-old-space-size, to reproduce a smaller server. */
   childHeapMb: number | null;
+  /** Imports each serving process takes in flight at once; more are answered 503 with Retry-After. */
+  maxImports: number;
+}
+
+/** What the runner collects from the serving processes after a phase, keyed by pid. */
+export interface ServerMetrics {
+  eventLoop: Record<string, EventLoopSummary>;
+  admission: Record<string, ImportAdmissionCounts>;
 }
 
 /** What a serving process (or a cluster primary for its workers) offers the runner. */
@@ -25,7 +33,7 @@ export interface ServingHandle {
   port: number;
   pids: number[];
   resetMetrics(): Promise<void>;
-  collectMetrics(): Promise<Record<string, EventLoopSummary>>;
+  collectMetrics(): Promise<ServerMetrics>;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-import type { EventLoopSummary } from '../results/schema.js';
+import type { ServerMetrics } from './contract.js';
 
 // Typed messages between the runner (CLI process) and the server process it forks, and between a
 // cluster primary and its workers. Measurement data never travels here: only control.
@@ -10,7 +10,7 @@ export type ControlRequest =
 
 export type ControlReply =
   | { type: 'ready'; port: number; pids: number[] }
-  | { type: 'metrics'; requestId: number; eventLoop: Record<string, EventLoopSummary> }
+  | ({ type: 'metrics'; requestId: number } & ServerMetrics)
   | { type: 'ack'; requestId: number }
   /** Something the run must record: a worker died and was replaced, ... */
   | { type: 'event'; message: string }

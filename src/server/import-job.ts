@@ -21,5 +21,10 @@ export interface ImportOutcome {
   transferBlockMs?: number;
 }
 
-/** A scenario's way of doing the work: inline, in a cluster worker, in a child over a transport. */
-export type RunImport = (job: ImportJob) => Promise<ImportOutcome>;
+/**
+ * A scenario's way of doing the work: inline, in a cluster worker, in a child over a transport, in
+ * a pool. `signal` aborts when the client went away: stop the work and free what it holds (end
+ * the child, remove its files, drop a queued task), then reject. A RunImport that cannot take the
+ * import now (a full queue) throws ImportRefusedError: the client gets 503 with Retry-After.
+ */
+export type RunImport = (job: ImportJob, signal: AbortSignal) => Promise<ImportOutcome>;

@@ -1,6 +1,7 @@
 import type { ServeConfig, ServingHandle } from './contract.js';
 import { getTransport } from '../transports/registry.js';
-import type { Transport, TransportId, TransportPeer } from '../transports/types.js';
+import { TransportBusyError, type Transport, type TransportId, type TransportPeer } from '../transports/types.js';
+import { ImportRefusedError } from './admission.js';
 import type { ImportJob, ImportOutcome, RunImport } from './import-job.js';
 import { measureBlocking } from './loop-block.js';
 import { serveApp } from './serve.js';
@@ -29,12 +30,19 @@ export function offloadImports(transport: Transport, config: ServeConfig): { run
     await peer.close();
   };
 
-  const exchange = async (peer: TransportPeer, job: ImportJob): Promise<ImportOutcome> => {
+  // A cancelled exchange kills its child (the transport's contract); closePeer then removes its files.
+  const exchange = async (peer: TransportPeer, job: ImportJob, signal: AbortSignal): Promise<ImportOutcome> => {
     const { value: result, maxBlockMs } = await measureBlocking(() =>
-      peer.exchange(
-        { kind: 'diff', baselineRecords: job.baselineRecords, baselineSeed: job.baselineSeed, workPerRecord: job.workPerRecord },
-        { kind: 'records', records: job.incoming },
-      ),
+      peer
+        .exchange(
+          { kind: 'diff', baselineRecords: job.baselineRecords, baselineSeed: job.baselineSeed, workPerRecord: job.workPerRecord },
+          { kind: 'records', records: job.incoming },
+          signal,
+        )
+        .catch((error: unknown) => {
+          // A peer with no room now (a pool's full queue): the client gets 503 with Retry-After.
+          throw error instanceof TransportBusyError ? new ImportRefusedError(error.message, error.retryAfterS) : error;
+        }),
     );
     if (result.reply.kind !== 'diff') throw new Error(`${transportId} child replied with ${result.reply.kind}, expected a diff`);
     return {
@@ -47,22 +55,25 @@ export function offloadImports(transport: Transport, config: ServeConfig): { run
     };
   };
 
-  const perImport: RunImport = async (job) => {
+  const perImport: RunImport = async (job, signal) => {
+    signal.throwIfAborted();
     const peer = await startPeer();
     try {
-      return await exchange(peer, job);
+      return await exchange(peer, job, signal);
     } finally {
       await closePeer(peer);
     }
   };
 
-  const fromPool: RunImport = (job) => {
+  const fromPool: RunImport = (job, signal) => {
     const run = queue.then(async () => {
+      signal.throwIfAborted(); // its client left while it waited for the child: drop it
       pooled ??= startPeer();
       const peer = await pooled;
       try {
-        return await exchange(peer, job);
+        return await exchange(peer, job, signal);
       } catch (error: unknown) {
+        if (error instanceof ImportRefusedError) throw error; // nothing was sent: the peer is fine
         // A failed exchange may leave the child dead or mid-protocol: never reuse it.
         pooled = null;
         await closePeer(peer);

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type { ServeConfig, ServingHandle } from './contract.js';
 import { createApp } from './app.js';
+import { ImportAdmission } from './admission.js';
 import type { RunImport } from './import-job.js';
 import { eventLoopSummary, resetEventLoopDelay } from './metrics.js';
 
@@ -28,13 +29,14 @@ export async function serveApp(
   runImport: RunImport,
   onClose: () => Promise<void> = async () => {},
 ): Promise<ServingHandle> {
-  const server = createApp({ stationCount: config.records, runImport });
+  const admission = new ImportAdmission(config.maxImports);
+  const server = createApp({ stationCount: config.records, runImport, admission });
   const port = await listen(server, config.host, config.port);
   return {
     port,
     pids: [process.pid],
-    resetMetrics: async () => resetEventLoopDelay(),
-    collectMetrics: async () => ({ [process.pid]: eventLoopSummary() }),
+    resetMetrics: async () => resetEventLoopDelay(), // admission counts the whole run
+    collectMetrics: async () => ({ eventLoop: { [process.pid]: eventLoopSummary() }, admission: { [process.pid]: admission.snapshot() } }),
     close: async () => {
       await closeServer(server);
       await onClose();

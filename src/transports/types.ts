@@ -54,7 +54,12 @@ export interface ExchangeResult {
 export interface TransportPeer {
   /** Pid of the child process (worker-transfer, worker-pool: this process's pid). */
   readonly pid: number;
-  exchange(job: Job, payload: Payload): Promise<ExchangeResult>;
+  /**
+   * `signal`: aborting it (the client that asked for the work went away) ends the exchange at once:
+   * the peer is killed, as on a timeout (a peer stopped mid-message cannot be trusted with the next
+   * one), and the exchange rejects with kind 'cancelled'. close() then removes its files.
+   */
+  exchange(job: Job, payload: Payload, signal?: AbortSignal): Promise<ExchangeResult>;
   /** Peak RSS the peer reported for itself so far, in bytes, when it can tell. */
   peerPeakRssBytes?(): Promise<number | null>;
   /** Ends the peer and removes every socket file and temp dir. Safe to call twice. */

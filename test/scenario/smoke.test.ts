@@ -55,6 +55,14 @@ describe.each(scenarios.map((s) => [s.id, s] as const))('scenario %s (smoke)', (
     expect(result.timeline.length).toBeGreaterThan(0);
     const servingPids = Object.keys(result.phases.underLoad.requestsByPid);
     expect(Object.keys(result.eventLoop).sort()).toEqual(expect.arrayContaining(servingPids.sort()));
+    // Every serving process counted the imports asked of it over the run (the runner's one, the
+    // capacity phase's): all admitted one at a time and completed, none refused or cancelled.
+    const counts = Object.values(result.admission ?? {});
+    expect(counts.length).toBeGreaterThan(0);
+    const total = (key: 'admitted' | 'completed' | 'refused' | 'cancelled'): number => counts.reduce((sum, c) => sum + c[key], 0);
+    expect(total('admitted')).toBeGreaterThanOrEqual(1);
+    expect(total('completed')).toBe(total('admitted'));
+    expect([total('refused'), total('cancelled')]).toEqual([0, 0]);
 
     // Capacity: autocannon's closed loop, idle and with imports back to back, on the serving processes.
     const capacity = result.capacity;

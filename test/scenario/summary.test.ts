@@ -56,6 +56,15 @@ describe('scenario summary', () => {
     ]);
   });
 
+  it('counts what the serving processes did with the imports: refused and cancelled too', () => {
+    const counts = { limit: 2, admitted: 3, completed: 1, failed: 1, refused: 4, cancelled: 1, peakInFlight: 2 };
+    const lines = scenarioConclusions({ ...result, events: [], admission: { '100': counts, '200': { ...counts, refused: 0, peakInFlight: 1 } } });
+    expect(lines.at(-1)).toBe(
+      'Over the run the server admitted 6 import(s): 2 completed, 2 failed, 2 cancelled (client gone); 4 refused with 503 ' +
+        '(each of 2 serving processes takes at most 2 in flight; peak 2).',
+    );
+  });
+
   it('renders the tables', () => {
     expect(renderScenarioSummary(result, 'results/r1/cluster.json')).toBe(
       [

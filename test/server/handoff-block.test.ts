@@ -27,6 +27,7 @@ const config: ServeConfig = {
   pool: false,
   importTimeoutMs: 10_000,
   childHeapMb: null,
+  maxImports: 2,
 };
 
 /** A transport whose exchange blocks for `encodeMs`, waits for the "child", then blocks `decodeMs`. */
@@ -59,7 +60,7 @@ describe('the hand-off figure (transferBlockMs)', () => {
     ['the reply decode, right before the hand-off resolves', 40, 250],
   ])('reports a 250 ms block in %s', async (_where, encodeMs, decodeMs) => {
     const offload = offloadImports(fakeTransport(encodeMs, 1500, decodeMs), config);
-    const outcome = await offload.runImport(job);
+    const outcome = await offload.runImport(job, new AbortController().signal);
     await offload.close();
     expect(outcome.transferBlockMs).toBeGreaterThanOrEqual(249);
     expect(outcome.transferBlockMs).toBeLessThan(250 + TOLERANCE_MS);

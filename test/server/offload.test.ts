@@ -15,6 +15,7 @@ const config: ServeConfig = {
   pool: false,
   importTimeoutMs: 20_000,
   childHeapMb: null,
+  maxImports: 2,
 };
 
 let server: http.Server;

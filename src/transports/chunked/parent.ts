@@ -44,9 +44,9 @@ class ChunkedPeer extends PeerBase {
     return this.child.explainLoss(new TransportError('error', `peer ${this.pid}: ${error.message}`));
   }
 
-  exchange(job: Job, payload: Payload): Promise<ExchangeResult> {
+  exchange(job: Job, payload: Payload, signal?: AbortSignal): Promise<ExchangeResult> {
     // One connection, one message at a time each way.
-    return this.oneAtATime(() => this.guarded(this.run(job, payload)));
+    return this.oneAtATime(() => this.guarded(this.run(job, payload), signal));
   }
 
   private async run(job: Job, payload: Payload): Promise<ExchangeResult> {

@@ -24,9 +24,9 @@ class NaiveSocketPeer extends OneShotSocketPeer {
     });
   }
 
-  exchange(job: Job, payload: Payload): Promise<ExchangeResult> {
+  exchange(job: Job, payload: Payload, signal?: AbortSignal): Promise<ExchangeResult> {
     // The peer holds one announced request at a time.
-    return this.oneAtATime(() => this.guardedExchange(this.run(job, payload)));
+    return this.oneAtATime(() => this.guardedExchange(this.run(job, payload), signal));
   }
 
   private receive(): Promise<NaiveFromPeer> {

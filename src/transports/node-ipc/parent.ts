@@ -39,8 +39,8 @@ class NodeIpcPeer extends PeerBase {
     this.replies.settle(message.id, answer);
   }
 
-  exchange(job: Job, payload: Payload): Promise<ExchangeResult> {
-    return this.replies.withId((id, answered) => this.guarded(this.run(id, answered, job, payload), `exchange ${id} with peer ${this.pid}`));
+  exchange(job: Job, payload: Payload, signal?: AbortSignal): Promise<ExchangeResult> {
+    return this.replies.withId((id, answered) => this.guarded(this.run(id, answered, job, payload), signal, `exchange ${id} with peer ${this.pid}`));
   }
 
   private async run(id: number, answered: Promise<Answer>, job: Job, payload: Payload): Promise<ExchangeResult> {

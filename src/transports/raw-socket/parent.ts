@@ -10,8 +10,8 @@ import { TransportError, type ExchangeResult, type Job, type Payload, type Trans
 // no size announcement: the end of the stream marks the end of the message, so any size reads whole.
 
 class RawSocketPeer extends OneShotSocketPeer {
-  exchange(job: Job, payload: Payload): Promise<ExchangeResult> {
-    return this.guardedExchange(this.run(job, payload));
+  exchange(job: Job, payload: Payload, signal?: AbortSignal): Promise<ExchangeResult> {
+    return this.guardedExchange(this.run(job, payload), signal);
   }
 
   private async run(job: Job, payload: Payload): Promise<ExchangeResult> {

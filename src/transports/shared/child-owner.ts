@@ -79,9 +79,9 @@ export class ChildOwner implements PeerOwner {
     return this.peerGuard.ended;
   }
 
-  /** Races `work` against the peer's end and a timeout (which kills the peer). */
-  guard<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-    return this.peerGuard.guard(work, timeoutMs, what);
+  /** Races `work` against the peer's end, a timeout and `signal` (both of which kill the peer). */
+  guard<T>(work: Promise<T>, timeoutMs: number, what: string, signal?: AbortSignal): Promise<T> {
+    return this.peerGuard.guard(work, timeoutMs, what, signal);
   }
 
   /**

@@ -4,8 +4,8 @@ import type { PrivateTempDir } from './temp-dir.js';
 /** What a parent-side peer needs from whoever owns its process (ChildOwner) or thread (WorkerOwner). */
 export interface PeerOwner {
   readonly pid: number;
-  /** Races `work` against the peer's end and a timeout (which kills the peer). */
-  guard<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T>;
+  /** Races `work` against the peer's end, a timeout and `signal` (the last two kill the peer). */
+  guard<T>(work: Promise<T>, timeoutMs: number, what: string, signal?: AbortSignal): Promise<T>;
   /** Ends the peer and waits until it is gone. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -30,11 +30,14 @@ export abstract class PeerBase implements TransportPeer {
     this.pid = owner.pid;
   }
 
-  abstract exchange(job: Job, payload: Payload): Promise<ExchangeResult>;
+  abstract exchange(job: Job, payload: Payload, signal?: AbortSignal): Promise<ExchangeResult>;
 
-  /** Bounds `work` by the exchange timeout and the peer's end; a timeout kills the peer. */
-  protected guarded<T>(work: Promise<T>, what = `exchange with peer ${this.pid}`): Promise<T> {
-    return this.owner.guard(work, this.options.timeoutMs, what);
+  /**
+   * Bounds `work` by the exchange timeout, the peer's end and `signal` (the caller gave up); a
+   * timeout or an abort kills the peer, as TransportPeer.exchange promises.
+   */
+  protected guarded<T>(work: Promise<T>, signal: AbortSignal | undefined, what = `exchange with peer ${this.pid}`): Promise<T> {
+    return this.owner.guard(work, this.options.timeoutMs, what, signal);
   }
 
   /** Starts `exchange` once every earlier one has settled (the peer holds one message at a time). */

@@ -1,5 +1,10 @@
 import { TransportError } from '../types.js';
 
+function abortReason(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason.message : String(reason ?? 'aborted');
+}
+
 /**
  * Bounds exchanges with one peer (process or worker): each guarded exchange rejects on timeout
  * (and the peer is killed: a peer stuck mid-message cannot be trusted with the next one), and
@@ -23,24 +28,30 @@ export class PeerGuard {
     return this.endError;
   }
 
-  guard<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  /** Races `work` against the peer's end, a timeout and `signal`; the last two kill the peer. */
+  guard<T>(work: Promise<T>, timeoutMs: number, what: string, signal?: AbortSignal): Promise<T> {
     work.catch(() => undefined); // its rejection is reported through the race below, or irrelevant
     if (this.endError !== null) return Promise.reject(this.endError);
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const stop = (error: TransportError): void => {
         done();
-        reject(new TransportError('timeout', `${what}: no answer within ${timeoutMs} ms`));
+        reject(error);
         this.kill();
-      }, timeoutMs);
+      };
+      const timer = setTimeout(() => stop(new TransportError('timeout', `${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
+      const onAbort = (): void => stop(new TransportError('cancelled', `${what}: cancelled (${abortReason(signal)})`));
       const onEnd = (error: TransportError): void => {
         done();
         reject(error);
       };
       const done = (): void => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         this.pending.delete(onEnd);
       };
       this.pending.add(onEnd);
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
       work.then(
         (value) => {
           done();

@@ -41,8 +41,8 @@ export class WorkerOwner implements PeerOwner {
     });
   }
 
-  guard<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-    return this.peerGuard.guard(work, timeoutMs, what);
+  guard<T>(work: Promise<T>, timeoutMs: number, what: string, signal?: AbortSignal): Promise<T> {
+    return this.peerGuard.guard(work, timeoutMs, what, signal);
   }
 
   /**

@@ -22,8 +22,8 @@ class WorkerPeer extends PeerBase {
     });
   }
 
-  exchange(job: Job, payload: Payload): Promise<ExchangeResult> {
-    return this.replies.withId((id, replied) => this.guarded(this.run(id, replied, job, payload), `exchange ${id} with the worker`));
+  exchange(job: Job, payload: Payload, signal?: AbortSignal): Promise<ExchangeResult> {
+    return this.replies.withId((id, replied) => this.guarded(this.run(id, replied, job, payload), signal, `exchange ${id} with the worker`));
   }
 
   private async run(id: number, replied: Promise<WorkerReply>, job: Job, payload: Payload): Promise<ExchangeResult> {

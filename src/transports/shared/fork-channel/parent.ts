@@ -23,8 +23,8 @@ class ForkChannelPeer<Body> extends PeerBase {
     });
   }
 
-  exchange(job: Job, payload: Payload): Promise<ExchangeResult> {
-    return this.replies.withId((id, reply) => this.guarded(this.run(id, reply, job, payload), `exchange ${id} with peer ${this.pid}`));
+  exchange(job: Job, payload: Payload, signal?: AbortSignal): Promise<ExchangeResult> {
+    return this.replies.withId((id, reply) => this.guarded(this.run(id, reply, job, payload), signal, `exchange ${id} with peer ${this.pid}`));
   }
 
   private async run(id: number, replied: Promise<ForkReply<Body> | ForkFailure>, job: Job, payload: Payload): Promise<ExchangeResult> {

@@ -50,8 +50,8 @@ export abstract class OneShotSocketPeer extends PeerBase {
   }
 
   /** `work` bounded like every exchange; on failure no half-read connection is left open. */
-  protected guardedExchange<T>(work: Promise<T>): Promise<T> {
-    return this.guarded(work).catch((error: unknown) => {
+  protected guardedExchange<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    return this.guarded(work, signal).catch((error: unknown) => {
       this.destroySockets();
       throw error;
     });
