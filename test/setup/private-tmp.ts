@@ -1,0 +1,15 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+// Every test run gets its own temp directory (TMPDIR, inherited by the test workers and every
+// process they start): tests that check "no ipc-lab-* temp dir left" then see only their own,
+// not those of another run on the same machine. Its name does not start with ipc-lab-.
+export default function setup(): () => void {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vitest-ipc-lab-'));
+  // Traversable like /tmp itself, so a test can run the CLI as another user (the location checks do,
+  // as `nobody`); every temp dir the code makes in it is a mkdtemp of its own, private to its owner.
+  chmodSync(dir, 0o755);
+  process.env.TMPDIR = dir;
+  return () => rmSync(dir, { recursive: true, force: true });
+}
