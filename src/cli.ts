@@ -7,8 +7,8 @@ import { benchCommand } from './commands/bench.js';
 import { scenarioCommand } from './commands/scenario.js';
 import { reportCommand } from './commands/report.js';
 import { sweepCommand } from './commands/sweep.js';
+import { signalExitCode } from './commands/signals.js';
 import { InterruptedError, UsageError } from './commands/usage.js';
-import { constants } from 'node:os';
 import { errorMessage } from './format/error.js';
 
 // Each command lives in src/commands/<name>.ts; register it here with one line.
@@ -38,7 +38,10 @@ async function main(): Promise<void> {
     await cli.parseAsync();
   } catch (error: unknown) {
     if (error instanceof UsageError) exitWith(2, `ipc-lab: ${error.message}`);
-    if (error instanceof InterruptedError) exitWith(128 + (constants.signals[error.signal] ?? 0), `ipc-lab: ${error.message}`);
+    if (error instanceof InterruptedError) {
+      if (error.alreadySaid) process.exit(signalExitCode(error.signal));
+      exitWith(signalExitCode(error.signal), `ipc-lab: ${error.message}`);
+    }
     exitWith(1, `ipc-lab: ${errorMessage(error)}`);
   }
 }

@@ -8,7 +8,6 @@ import { checkOutputDir, checkOutputFile } from './locations.js';
 import { nodeBinary, parseNodeMajors, SUPPORTED_NODE_MAJORS } from './node-versions.js';
 import { generateReport } from './report.js';
 import { abortOnSignals } from './signals.js';
-import { InterruptedError } from './usage.js';
 
 interface BenchArgs {
   quick: boolean;
@@ -93,35 +92,37 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
     const majors = args.node === undefined ? null : parseNodeMajors(args.node);
     const runId = newRunId();
     const onTerminal = Boolean(process.stderr.isTTY);
-    const signals = abortOnSignals();
+    const interrupt = abortOnSignals();
     const failed: string[] = [];
+    let lastCode: number | null = 0;
     const benchStartMs = performance.now();
     try {
       let steps = benchSteps(args.quick, outDir, runId);
       if (majors) {
         const versions: NodeVersion[] = [];
         for (const major of majors) {
-          const node = await nodeBinary(major, signals.signal).catch((error: unknown) => {
-            const interrupted = signals.received();
-            throw interrupted ? new InterruptedError(interrupted) : error;
+          const node = await nodeBinary(major, interrupt.signal).catch((error: unknown) => {
+            throw interrupt.received() ?? error;
           });
           versions.push({ major, node });
         }
         steps = stepsByVersion(steps, versions);
       }
       for (const [index, step] of steps.entries()) {
-        if (signals.received()) break;
+        if (interrupt.signal.aborted) break;
         const stepStartMs = performance.now();
         if (onTerminal) process.stderr.write(`[bench ${index + 1}/${steps.length + 1}] ${step.label} ...\n`);
-        const code = await runStep(step, signals.signal);
+        const code = await runStep(step, interrupt.signal);
+        lastCode = code;
         if (code !== 0) failed.push(`${step.label} (exit code ${code})`);
         if (onTerminal) {
           const seconds = ((performance.now() - stepStartMs) / 1000).toFixed(0);
           process.stderr.write(`[bench ${index + 1}/${steps.length + 1}] ${step.label} ${code === 0 ? 'done' : 'FAILED'} in ${seconds} s\n`);
         }
       }
-      const interrupted = signals.received();
-      if (interrupted) throw new InterruptedError(interrupted);
+      const interrupted = interrupt.received();
+      // A step stopped by the signal has said so itself (exit code 128 + n): say it once.
+      if (interrupted) throw lastCode !== null && lastCode > 128 ? interrupted.said() : interrupted;
       if (onTerminal) process.stderr.write(`[bench ${steps.length + 1}/${steps.length + 1}] report ...\n`);
       // Failed steps still wrote their (errored) results: the report shows them as such.
       const file = await generateReport(outDir, reportFile, { runId });
@@ -129,7 +130,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       process.stdout.write(`\nbench run ${runId}: ${steps.length} steps in ${minutes} min; wrote ${path.relative(process.cwd(), file) || file}\n`);
       if (failed.length > 0) throw new Error(`bench steps failed: ${failed.join(', ')} (their errors are in the report)`);
     } finally {
-      signals.dispose();
+      interrupt.dispose();
     }
   },
 };

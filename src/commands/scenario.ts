@@ -11,7 +11,7 @@ import { MAX_IMPORT_RECORDS, MAX_WORK_PER_RECORD } from '../server/params.js';
 import { checkOutputDir } from './locations.js';
 import { assertPortFree } from './port.js';
 import { abortOnSignals } from './signals.js';
-import { InterruptedError, parseNumber, resolveRunId, UsageError } from './usage.js';
+import { parseNumber, resolveRunId, UsageError } from './usage.js';
 
 interface ScenarioArgs {
   id?: string;
@@ -142,7 +142,8 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
       await writeJsonAtomic(file, result);
       process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : renderScenarioSummary(result, file));
       const interrupted = signals.received();
-      if (interrupted) throw new InterruptedError(interrupted);
+      // The summary's ERRORED line already says why; with --json, only the exit line will.
+      if (interrupted) throw args.json ? interrupted : interrupted.said();
       if (result.state === 'errored') throw new Error(`scenario ${scenario.id} errored: ${result.error}`);
     } finally {
       signals.dispose();

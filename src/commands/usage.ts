@@ -77,10 +77,23 @@ export function resolveRunId(raw: unknown, fresh: () => string): string {
   return runId;
 }
 
-/** The run was stopped by a signal: cli.ts exits with 128 + the signal's number, after cleanup. */
+/**
+ * The run was stopped by a signal (or its parent went away: SIGHUP's exit code): cli.ts exits with
+ * 128 + the signal's number, after cleanup. `alreadySaid`: the output already told the user why (a
+ * summary's ERRORED line, a bench step's own message), so cli.ts does not repeat it.
+ */
 export class InterruptedError extends Error {
-  constructor(readonly signal: NodeJS.Signals) {
-    super(`interrupted by ${signal}`);
+  constructor(
+    readonly signal: NodeJS.Signals,
+    message = `interrupted by ${signal}`,
+    readonly alreadySaid = false,
+  ) {
+    super(message);
     this.name = 'InterruptedError';
+  }
+
+  /** The same interruption, marked as already told. */
+  said(): InterruptedError {
+    return new InterruptedError(this.signal, this.message, true);
   }
 }

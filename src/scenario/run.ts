@@ -45,6 +45,26 @@ const TIMELINE_POINTS = 1500;
 const LIGHT_REQUEST_TIMEOUT_S = 30;
 
 /**
+ * A Ctrl-C reaches the server too, and its exit may be seen before this process's own SIGINT
+ * handler runs: give the signal a moment to arrive before calling a failure a failure.
+ */
+const INTERRUPT_GRACE_MS = 250;
+
+function settle(signal: AbortSignal, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+
+/**
  * Start the scenario's server, warm up, measure light traffic alone (baseline), then light traffic
  * while imports run (underLoad). Always stops the server; an error still yields an errored result.
  */
@@ -172,7 +192,11 @@ export async function runScenario(
       events: [...server.events],
       ...(capacity ? { capacity } : {}),
     };
-  } catch (error: unknown) {
+  } catch (thrown: unknown) {
+    // Interrupted, whatever failed because of it (a server that got the Ctrl-C while starting): say
+    // that the run was interrupted, not what broke on the way down.
+    await settle(hooks.signal, INTERRUPT_GRACE_MS);
+    const error = hooks.signal.aborted ? asError(hooks.signal.reason ?? 'aborted') : thrown;
     return {
       ...base,
       state: 'errored',
