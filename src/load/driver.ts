@@ -8,6 +8,7 @@ import type { LightLoadOptions, PhaseRecording, RequestSample } from './types.js
 export type { LightLoadOptions, PhaseRecording, RequestSample } from './types.js';
 
 const FINISH_CHECK_MS = 10;
+const DEFAULT_HOLD_TAIL_MS = 500;
 
 /**
  * One connection: a keep-alive Agent with a single socket, so the pacer's least-recently-used choice
@@ -53,7 +54,14 @@ export async function runLightLoad(options: LightLoadOptions, signal?: AbortSign
   validate(options);
   signal?.throwIfAborted();
   const timeoutMs = (options.timeoutS ?? 10) * 1000;
-  const recording: PhaseRecording = { startedAtEpochMs: 0, durationMs: options.durationMs, samples: [], errors: 0, timeouts: 0 };
+  const recording: PhaseRecording = {
+    startedAtEpochMs: 0,
+    durationMs: options.durationMs,
+    plannedDurationMs: options.durationMs,
+    samples: [],
+    errors: 0,
+    timeouts: 0,
+  };
   const base = new URL(options.baseUrl);
   const host = base.hostname.replace(/^\[|\]$/g, '');
   const port = Number(base.port || 80);
@@ -115,7 +123,16 @@ export async function runLightLoad(options: LightLoadOptions, signal?: AbortSign
     request.end();
   };
 
-  const pacer = new OpenLoopPacer<Connection>(1000 / options.rate, options.durationMs, nowMs, send);
+  // Held open: the window has no end until the held work settles, then ends a tail later (never
+  // before durationMs). Measured on this phase's own clock, so the extension is exact.
+  let endMs = options.holdOpen ? Number.POSITIVE_INFINITY : options.durationMs;
+  const pacer = new OpenLoopPacer<Connection>(1000 / options.rate, endMs, nowMs, send);
+  const release = (): void => {
+    if (endMs !== Number.POSITIVE_INFINITY) return;
+    endMs = Math.max(options.durationMs, (startMs === 0 ? 0 : nowMs()) + (options.holdTailMs ?? DEFAULT_HOLD_TAIL_MS));
+    pacer.endAt(endMs);
+  };
+  options.holdOpen?.then(release, release);
   const progress = options.progress ? new PhaseProgress(options.durationMs, () => ({ elapsedMs: nowMs(), answered: recording.samples.length, errors: recording.errors })) : null;
 
   recording.startedAtEpochMs = Date.now();
@@ -125,11 +142,10 @@ export async function runLightLoad(options: LightLoadOptions, signal?: AbortSign
   progress?.start();
 
   const aborted = await new Promise<boolean>((resolve) => {
-    const deadlineMs = options.durationMs + timeoutMs;
     const check = setInterval(() => {
       const now = nowMs();
-      const drained = now >= options.durationMs && pacer.scheduleDone && pacer.waiting === 0 && outstanding.size === 0;
-      if (drained || now >= deadlineMs) finish(false);
+      const drained = now >= endMs && pacer.scheduleDone && pacer.waiting === 0 && outstanding.size === 0;
+      if (drained || now >= endMs + timeoutMs) finish(false);
     }, FINISH_CHECK_MS);
     const onAbort = () => finish(true);
     const finish = (wasAborted: boolean) => {
@@ -147,6 +163,7 @@ export async function runLightLoad(options: LightLoadOptions, signal?: AbortSign
   for (const request of outstanding) request.destroy();
   closeConnections();
   if (aborted) throw signal?.reason ?? new Error('aborted');
+  recording.durationMs = endMs;
   recording.errors += unanswered;
   recording.timeouts += unanswered;
   recording.samples.sort((a, b) => a.completedAtMs - b.completedAtMs);

@@ -13,7 +13,8 @@ export class OpenLoopPacer<Connection> {
 
   constructor(
     private readonly intervalMs: number,
-    private readonly durationMs: number,
+    /** Length of the sending window; Infinity until endAt() when the end is not known yet. */
+    private durationMs: number,
     /** Ms since the phase start. */
     private readonly nowMs: () => number,
     /** Send the request due at dueAtMs on this idle connection. */
@@ -29,6 +30,11 @@ export class OpenLoopPacer<Connection> {
     if (this.stopped || this.idle.includes(connection)) return;
     this.idle.push(connection);
     this.dispatch();
+  }
+
+  /** Sets the end of the sending window (ms since the start): requests due before it are still sent. */
+  endAt(durationMs: number): void {
+    this.durationMs = durationMs;
   }
 
   /** Requests that are due but not yet sent. */

@@ -80,6 +80,7 @@ export function summarizePhase(recording: PhaseRecording, { slowThresholdMs = 10
     maxStallMs: maxStallMs(responded.map((sample) => sample.completedAtMs), recording.durationMs),
     slowShare: slowDenominator > 0 ? (slow + recording.timeouts) / slowDenominator : 0,
     requestsByPid,
+    ...(recording.durationMs > recording.plannedDurationMs ? { extendedByMs: roundMs(recording.durationMs - recording.plannedDurationMs) } : {}),
   };
 }
 

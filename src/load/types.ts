@@ -20,6 +20,8 @@ export interface PhaseRecording {
   startedAtEpochMs: number;
   /** Length of the sending window. Answers to requests sent in it may arrive after it (drain). */
   durationMs: number;
+  /** The window asked for; less than durationMs when the phase was held open (see holdOpen). */
+  plannedDurationMs: number;
   /** Answered requests, in completion order. */
   samples: RequestSample[];
   /** Requests without an answer: connection errors, closed connections, timeouts (timeouts included). */
@@ -44,4 +46,11 @@ export interface LightLoadOptions {
   progress: boolean;
   /** Per-request timeout in seconds, also the drain limit after the phase. Default 10. */
   timeoutS?: number;
+  /**
+   * Keep sending past durationMs until this settles, then for holdTailMs more: a phase that must
+   * contain work of unknown length (the imports) ends after it, not in the middle of it.
+   */
+  holdOpen?: Promise<unknown>;
+  /** Default 500 ms: light traffic after the held-open work ended, to see the server recover. */
+  holdTailMs?: number;
 }

@@ -36,6 +36,11 @@ export interface Phase {
   /** Share of requests slower than 100 ms, 0..1. */
   slowShare: number;
   requestsByPid: Record<string, number>;
+  /**
+   * underLoad: how long the phase ran past its planned --duration so that it contains every import
+   * it started (it ends a short tail after the last one). Absent when it did not need to.
+   */
+  extendedByMs?: number;
 }
 
 export interface ImportRecord {

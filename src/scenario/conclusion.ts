@@ -46,6 +46,12 @@ export function scenarioConclusions(result: CompletedScenarioResult): string[] {
   } else {
     lines.push(`Longest stall: ${formatDurationMs(underLoad.maxStallMs)}; no import completed.`);
   }
+  if (underLoad.extendedByMs !== undefined) {
+    lines.push(
+      `The under-load phase ran ${formatDurationMs(underLoad.extendedByMs)} past its planned ` +
+        `${formatDurationMs(underLoad.durationMs - underLoad.extendedByMs)}, until the last import ended: it contains every import it started.`,
+    );
+  }
   const overrunMs = Math.max(0, ...result.imports.map((imp) => imp.startedAtMs + imp.durationMs - underLoad.durationMs));
   if (overrunMs > 0) {
     lines.push(

@@ -18,6 +18,33 @@ const base = (baseUrl: string): LightLoadOptions => ({
 });
 
 describe('runLightLoad', () => {
+  it('held open: sends on schedule past durationMs until the held work ends, then a tail, and says so', async () => {
+    const { baseUrl } = await startServer(0);
+    let settledAtEpochMs = 0;
+    const held = new Promise<void>((resolve) => setTimeout(() => resolve(), 1800)).then(() => {
+      settledAtEpochMs = Date.now();
+    });
+    const recording = await runLightLoad({ ...base(baseUrl), durationMs: 1000, holdOpen: held, holdTailMs: 300 });
+    const settledAtMs = settledAtEpochMs - recording.startedAtEpochMs;
+    expect(recording.plannedDurationMs).toBe(1000);
+    // Ends a tail after the held work on its own clock (to within the epoch clock's millisecond).
+    expect(recording.durationMs).toBeGreaterThanOrEqual(settledAtMs + 300 - 2);
+    expect(recording.durationMs).toBeLessThanOrEqual(settledAtMs + 300 + 2 + 50);
+    const lastSentMs = Math.max(...recording.samples.map((sample) => sample.sentAtMs));
+    expect(lastSentMs).toBeGreaterThan(settledAtMs);
+    expect(lastSentMs).toBeLessThan(recording.durationMs);
+    const phase = summarizePhase(recording);
+    expect(phase.extendedByMs).toBe(Math.round((recording.durationMs - 1000) * 1000) / 1000);
+    expect(phase.requests).toBe(Math.ceil(recording.durationMs / 20)); // 50 req/s: one every 20 ms
+  });
+
+  it('held open by work that ends early: the phase keeps its planned length', async () => {
+    const { baseUrl } = await startServer(0);
+    const recording = await runLightLoad({ ...base(baseUrl), durationMs: 1000, holdOpen: Promise.resolve() });
+    expect(recording.durationMs).toBe(1000);
+    expect(summarizePhase(recording)).not.toHaveProperty('extendedByMs');
+  });
+
   it('shows a server that blocks 1 s every 3 s as latency and stalls, not as fewer requests', async () => {
     // Blocks at about 1-2 s, 4-5 s and 7-8 s of the phase: a third of the requests are sent into a block.
     const { baseUrl } = await startServer(1000, 3000, 1000);

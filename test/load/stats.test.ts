@@ -54,6 +54,7 @@ describe('summarizePhase', () => {
   const recording: PhaseRecording = {
     startedAtEpochMs: 1_700_000_000_000,
     durationMs: 2000,
+    plannedDurationMs: 2000,
     samples: [
       sample(0, 2, 11),
       sample(20, 150, 11),
@@ -79,12 +80,19 @@ describe('summarizePhase', () => {
     });
   });
 
+  it('says by how much a held-open phase ran past its planned length', () => {
+    const held = summarizePhase({ ...recording, plannedDurationMs: 1500 });
+    expect(held.durationMs).toBe(2000);
+    expect(held.extendedByMs).toBe(500);
+    expect(summarizePhase(recording)).not.toHaveProperty('extendedByMs');
+  });
+
   it('uses the slow threshold it is given', () => {
     expect(summarizePhase(recording, { slowThresholdMs: 200 }).slowShare).toBe(2 / 6);
   });
 
   it('is zero-valued, not NaN, for an empty recording', () => {
-    const empty = summarizePhase({ startedAtEpochMs: 0, durationMs: 0, samples: [], errors: 0, timeouts: 0 });
+    const empty = summarizePhase({ startedAtEpochMs: 0, durationMs: 0, plannedDurationMs: 0, samples: [], errors: 0, timeouts: 0 });
     expect(empty).toMatchObject({ requests: 0, rps: 0, slowShare: 0, maxStallMs: 0, requestsByPid: {} });
   });
 });

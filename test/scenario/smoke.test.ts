@@ -52,6 +52,8 @@ describe.each(scenarios.map((s) => [s.id, s] as const))('scenario %s (smoke)', (
     }
     expect(result.imports).toHaveLength(1);
     expect(result.imports[0]).toMatchObject({ ok: true });
+    // The under-load phase contains the import it started (extended if it had to be).
+    for (const imp of result.imports) expect(imp.startedAtMs + imp.durationMs).toBeLessThanOrEqual(result.phases.underLoad.durationMs);
     expect(result.timeline.length).toBeGreaterThan(0);
     const servingPids = Object.keys(result.phases.underLoad.requestsByPid);
     expect(Object.keys(result.eventLoop).sort()).toEqual(expect.arrayContaining(servingPids.sort()));
