@@ -1,3 +1,4 @@
+import { FramingError } from '../shared/in-place-reader.js';
 import type { ControlMessage } from './messages.js';
 
 // The chunked protocol's framing (see messages.ts for the exchange), pure (no sockets): every frame is
@@ -12,9 +13,7 @@ export const MAX_CONTROL_BYTES = 4096;
 export const MAX_DATA_FRAME_BYTES = 64 * 1024 * 1024;
 
 /** Garbage or a protocol violation on the stream: the connection cannot be trusted any more. */
-export class FramingError extends Error {
-  override name = 'FramingError';
-}
+export { FramingError };
 
 export function frameHeader(type: number, lengthBytes: number): Buffer {
   const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
@@ -60,7 +59,7 @@ export function refusalReason(sizeBytes: number, maxMessageBytes: number): strin
   return null;
 }
 
-function parseControl(json: Buffer): ControlMessage {
+export function parseControl(json: Buffer): ControlMessage {
   let message: unknown;
   try {
     message = JSON.parse(json.toString('utf8'));

@@ -1,0 +1,50 @@
+// Reading a stream straight into its final buffers. The reader hands out the exact view the next
+// read must land in (a length prefix, a frame header, or the rest of an announced message) and is
+// told how many bytes landed; a socket with `onread` (see in-place-socket.ts) lets the kernel copy
+// into those views, so a message is received with no copy in user space and no concatenation.
+// Readers are pure state machines: tests feed them any chunking they like.
+
+/** The stream broke the framing (garbage, a size above the limit, a truncated message). */
+export class FramingError extends Error {
+  override name = 'FramingError';
+}
+
+export interface InPlaceReader {
+  /** Where the next read must land: never empty, valid until the next commit(). */
+  nextBuffer(): Buffer;
+  /** `bytes` (1 to that view's length) landed at the start of the view nextBuffer() last gave. Throws FramingError. */
+  commit(bytes: number): void;
+  /** The stream ended: throws FramingError when it ended inside a frame or message. */
+  end(): void;
+}
+
+/** A buffer filled front to back by reads, in place. */
+export class Landing {
+  private filledBytes = 0;
+
+  constructor(readonly buffer: Buffer) {}
+
+  /** The unfilled rest, or at most `limitBytes` of it. */
+  rest(limitBytes = Infinity): Buffer {
+    return this.buffer.subarray(this.filledBytes, this.filledBytes + Math.min(limitBytes, this.buffer.length - this.filledBytes));
+  }
+
+  /** Counts `bytes` that landed in the view rest() gave, whose length was `viewBytes`. */
+  fill(bytes: number, viewBytes: number): void {
+    if (!Number.isInteger(bytes) || bytes < 1 || bytes > viewBytes) throw new Error(`in-place read of ${bytes} bytes into a view of ${viewBytes}`);
+    this.filledBytes += bytes;
+  }
+
+  /** Empty again, to be refilled (a header buffer reused for every frame). */
+  reset(): void {
+    this.filledBytes = 0;
+  }
+
+  get filled(): number {
+    return this.filledBytes;
+  }
+
+  get full(): boolean {
+    return this.filledBytes === this.buffer.length;
+  }
+}

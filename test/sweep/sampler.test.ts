@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SAMPLING, Sampler, type ExchangePhase, type SamplingRule } from '../../src/sweep/sampler.js';
+import { isNoisy, quantile, relativeMarginOfError, roundTripStats, tCritical95 } from '../../src/sweep/stats.js';
+
+/** A clock that only moves when an exchange "takes" time: round trips are exactly what the script says. */
+class FakeClock {
+  nowMs = 0;
+  advance(ms: number): void {
+    this.nowMs += ms;
+  }
+}
+
+/** Drives a sampler the way the sweep does: ask the phase, time the exchange on the clock, record it. */
+function drive(rule: SamplingRule, roundTripMs: (index: number) => number): { sampler: Sampler; phases: ExchangePhase[] } {
+  const clock = new FakeClock();
+  const sampler = new Sampler(rule);
+  const phases: ExchangePhase[] = [];
+  for (let phase = sampler.next(), index = 0; phase !== 'done'; phase = sampler.next(), index++) {
+    phases.push(phase);
+    const startedMs = clock.nowMs;
+    clock.advance(roundTripMs(index));
+    sampler.record(clock.nowMs - startedMs);
+  }
+  return { sampler, phases };
+}
+
+const count = (phases: ExchangePhase[], phase: ExchangePhase): number => phases.filter((p) => p === phase).length;
+
+describe('Sampler stopping rule (default: warm-up >= 3 and >= 100 ms, capped at 1 s; samples >= 5 and >= 200 ms, at most 10,000)', () => {
+  it('small, fast exchanges: warm-up runs to 100 ms, sampling to 200 ms', () => {
+    const { sampler, phases } = drive(DEFAULT_SAMPLING, () => 0.25);
+    expect(phases[0]).toBe('cold');
+    expect(count(phases, 'warm-up')).toBe(399); // 400 x 0.25 ms = 100 ms, the cold one included
+    expect(sampler.warmupCount).toBe(400);
+    expect(sampler.samplesMs).toHaveLength(800); // 800 x 0.25 ms = 200 ms
+    expect(sampler.firstRoundTripMs).toBe(0.25);
+  });
+
+  it('the cold first round trip is kept apart and never sampled', () => {
+    const { sampler } = drive(DEFAULT_SAMPLING, (i) => (i === 0 ? 80 : 10));
+    expect(sampler.firstRoundTripMs).toBe(80);
+    expect(sampler.warmupCount).toBe(3); // 80 + 10 + 10 = 100 ms after 3 exchanges: both minima met
+    expect(sampler.samplesMs).toHaveLength(20); // 20 x 10 ms = 200 ms
+    expect(sampler.samplesMs.every((ms) => ms === 10)).toBe(true);
+  });
+
+  it('large sizes end on the count: 3 warm-up exchanges, then 5 samples', () => {
+    const { sampler, phases } = drive(DEFAULT_SAMPLING, () => 150);
+    expect(phases).toEqual(['cold', 'warm-up', 'warm-up', 'sample', 'sample', 'sample', 'sample', 'sample']);
+    expect(sampler.samplesMs).toEqual([150, 150, 150, 150, 150]);
+  });
+
+  it('a warm-up longer than 1 s stops whatever its count: one slow cold exchange is the whole warm-up', () => {
+    const { sampler, phases } = drive(DEFAULT_SAMPLING, () => 1200);
+    expect(phases).toEqual(['cold', 'sample', 'sample', 'sample', 'sample', 'sample']);
+    expect(sampler.warmupCount).toBe(1);
+    expect(sampler.firstRoundTripMs).toBe(1200);
+  });
+
+  it('stops at the maximum count when exchanges are too fast to reach the minimum time', () => {
+    const { sampler } = drive(DEFAULT_SAMPLING, () => 2 ** -7); // 7.8 us, exact in binary
+    expect(sampler.warmupCount).toBe(12_800); // 12,800 x 2^-7 ms = 100 ms
+    expect(sampler.samplesMs).toHaveLength(10_000); // only 78 ms of samples, but the cap
+  });
+
+  it('a time minimum met early still waits for the count', () => {
+    const rule: SamplingRule = { warmupMinCount: 1, warmupMinMs: 0, warmupMaxMs: 1000, minSamples: 4, minTimeMs: 10, maxSamples: 100 };
+    const { phases } = drive(rule, () => 50);
+    expect(phases).toEqual(['cold', 'sample', 'sample', 'sample', 'sample']);
+  });
+
+  it('refuses a record after it said done', () => {
+    const { sampler } = drive(DEFAULT_SAMPLING, () => 150);
+    expect(() => sampler.record(1)).toThrow('after done');
+  });
+});
+
+describe('round-trip statistics', () => {
+  it('median, p10, p90 (linear between ranks), min, max, mean', () => {
+    expect(roundTripStats([5, 1, 4, 2, 3])).toEqual({ median: 3, p10: 1.4, p90: 4.6, min: 1, max: 5, mean: 3 });
+    expect(roundTripStats([10, 20])).toEqual({ median: 15, p10: 11, p90: 19, min: 10, max: 20, mean: 15 });
+    expect(roundTripStats([7])).toEqual({ median: 7, p10: 7, p90: 7, min: 7, max: 7, mean: 7 });
+    expect(roundTripStats([])).toBeNull();
+    expect(quantile([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100], 0.9)).toBe(90);
+  });
+
+  it('Student t at 95 %: tabled up to 30 degrees of freedom, the expansion above', () => {
+    expect(tCritical95(1)).toBe(12.706);
+    expect(tCritical95(4)).toBe(2.776);
+    expect(tCritical95(30)).toBe(2.042);
+    expect(tCritical95(31)).toBeCloseTo(2.0395, 3);
+    expect(tCritical95(120)).toBeCloseTo(1.9799, 3);
+    expect(tCritical95(1e9)).toBeCloseTo(1.959964, 6);
+  });
+
+  it('relative margin of error = t x standard error / mean, as a fraction', () => {
+    // mean 3, sample sd sqrt(2.5), n 5: 2.776 x sqrt(2.5 / 5) / 3
+    expect(relativeMarginOfError([1, 2, 3, 4, 5])).toBeCloseTo((2.776 * Math.sqrt(0.5)) / 3, 12);
+    expect(relativeMarginOfError([4, 4, 4])).toBe(0);
+    expect(relativeMarginOfError([4])).toBeNull();
+  });
+
+  it('noisy above ±10 %, and when there is no margin to speak of', () => {
+    expect(isNoisy(0.1)).toBe(false);
+    expect(isNoisy(0.1001)).toBe(true);
+    expect(isNoisy(null)).toBe(true);
+    // five samples 100, 101, 99, 100, 100: ±0.9 %, steady
+    expect(isNoisy(relativeMarginOfError([100, 101, 99, 100, 100]))).toBe(false);
+    // one sample in five 3x slower: ±97 %, noisy
+    expect(isNoisy(relativeMarginOfError([100, 100, 300, 100, 100]))).toBe(true);
+  });
+});

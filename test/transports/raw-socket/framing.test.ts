@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FramingError } from '../../../src/transports/shared/in-place-reader.js';
+import { LENGTH_PREFIX_BYTES, lengthPrefix, LengthPrefixedReader } from '../../../src/transports/raw-socket/framing.js';
+import { feed, feedInReads } from '../shared/in-place-feed.js';
+
+const first = Buffer.from('Wien Hbf → Graz Hbf');
+const second = Buffer.from('St. Pölten');
+const empty = Buffer.alloc(0);
+const stream = Buffer.concat([lengthPrefix(first.length), first, lengthPrefix(0), lengthPrefix(second.length), second]);
+
+function reader(maxMessageBytes = 1024): { reader: LengthPrefixedReader; messages: Buffer[] } {
+  const messages: Buffer[] = [];
+  return { reader: new LengthPrefixedReader(maxMessageBytes, (m) => messages.push(m)), messages };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('raw-socket length prefix', () => {
+  it('is a uint32 BE byte count, and refuses what it cannot carry', () => {
+    expect([...lengthPrefix(258)]).toEqual([0, 0, 1, 2]);
+    expect([...lengthPrefix(2 ** 32 - 1)]).toEqual([255, 255, 255, 255]);
+    expect(() => lengthPrefix(2 ** 32)).toThrow('a length prefix carries 0 to 4294967295 bytes (got 4294967296)');
+    expect(() => lengthPrefix(-1)).toThrow(RangeError);
+  });
+});
+
+describe('LengthPrefixedReader (in place)', () => {
+  it('reads messages in one go: the prefix into 4 bytes, the body straight into its own buffer', () => {
+    const { reader: r, messages } = reader();
+    const views = feed(r, stream);
+    expect(messages).toEqual([first, empty, second]);
+    // Exactly one view per prefix and per body: the kernel's copy is the only one.
+    expect(views.map((v) => v.length)).toEqual([4, first.length, 4, 4, second.length]);
+    expect(views[1]!.buffer).toBe(messages[0]!.buffer);
+    expect(views[1]!.byteOffset).toBe(messages[0]!.byteOffset);
+    r.end();
+  });
+
+  it('gives the same messages however the stream is split in two: inside a prefix, inside a body, exactly at a message end', () => {
+    for (let cut = 0; cut <= stream.length; cut++) {
+      const { reader: r, messages } = reader();
+      feed(r, stream.subarray(0, cut));
+      feed(r, stream.subarray(cut));
+      r.end();
+      expect(messages, `cut at ${cut}`).toEqual([first, empty, second]);
+    }
+  });
+
+  it('one byte per read', () => {
+    const { reader: r, messages } = reader();
+    feedInReads(r, stream, 1);
+    r.end();
+    expect(messages).toEqual([first, empty, second]);
+  });
+
+  it('a message delivered exactly at a read end is whole before the next read starts', () => {
+    const { reader: r, messages } = reader();
+    feed(r, stream.subarray(0, LENGTH_PREFIX_BYTES + first.length));
+    expect(messages).toEqual([first]);
+    expect(r.nextBuffer()).toHaveLength(LENGTH_PREFIX_BYTES); // back to a prefix
+  });
+
+  it('a short read lands where the next read goes on', () => {
+    const { reader: r, messages } = reader();
+    feed(r, lengthPrefix(first.length));
+    const view = r.nextBuffer();
+    expect(view).toHaveLength(first.length);
+    first.copy(view, 0, 0, 3);
+    r.commit(3); // the kernel had only 3 bytes
+    const rest = r.nextBuffer();
+    expect(rest).toHaveLength(first.length - 3);
+    expect(rest.byteOffset).toBe(view.byteOffset + 3);
+    feed(r, first.subarray(3));
+    expect(messages).toEqual([first]);
+  });
+
+  it('a peer that announces more than it sends: the end of the stream says how much arrived', () => {
+    const { reader: r, messages } = reader();
+    feed(r, Buffer.concat([lengthPrefix(100), Buffer.alloc(40, 7)]));
+    expect(messages).toEqual([]);
+    expect(() => r.end()).toThrow(new FramingError('stream ended after 40 of 100 announced bytes'));
+  });
+
+  it('a stream that ends inside a length prefix', () => {
+    const { reader: r } = reader();
+    feed(r, lengthPrefix(10).subarray(0, 3));
+    expect(() => r.end()).toThrow('stream ended inside a length prefix (3 of 4 bytes)');
+  });
+
+  it('refuses an announced size above the limit before allocating anything', () => {
+    const huge = lengthPrefix(2 ** 32 - 1);
+    const { reader: r } = reader(1024);
+    const allocUnsafe = vi.spyOn(Buffer, 'allocUnsafe');
+    const alloc = vi.spyOn(Buffer, 'alloc');
+    expect(() => feed(r, huge)).toThrow(
+      new FramingError('announced message of 4294967295 bytes is above the maximum of 1024 bytes'),
+    );
+    expect(allocUnsafe).not.toHaveBeenCalled();
+    expect(alloc).not.toHaveBeenCalled();
+    const { reader: atLimit, messages } = reader(1024);
+    feed(atLimit, Buffer.concat([lengthPrefix(1024), Buffer.alloc(1024, 1)]));
+    expect(messages[0]).toHaveLength(1024);
+  });
+
+  it('a commit larger than the view handed out is a bug, not data', () => {
+    const { reader: r } = reader();
+    r.nextBuffer();
+    expect(() => r.commit(5)).toThrow('in-place read of 5 bytes into a view of 4');
+  });
+});
