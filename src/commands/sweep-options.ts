@@ -2,6 +2,7 @@ import path from 'node:path';
 import { formatSize } from '../format/numbers.js';
 import type { SweepConfig } from '../sweep/config.js';
 import { PAYLOAD_KINDS, type PayloadKind } from '../sweep/payload.js';
+import { DEFAULT_SAMPLING, QUICK_SAMPLING } from '../sweep/sampler.js';
 import { DEFAULT_MAX_SIZE_BYTES, defaultSizes, MAX_SIZE_LIMIT_BYTES, QUICK_MAX_SIZE_BYTES } from '../sweep/sizes.js';
 import { parseChoice, parseChoiceList, parseNumber, parseSize, parseSizeList, UsageError } from './usage.js';
 
@@ -23,7 +24,7 @@ export interface SweepArgs {
 
 /**
  * Checks every option before anything starts; a bad one throws a UsageError naming it (exit 2).
- * --quick only changes defaults (sizes up to 16 MiB, one repeat): explicit options win. Where the
+ * --quick only changes defaults (sizes up to 16 MiB, shorter sampling): explicit options win. Where the
  * result file goes (`outDir`) is not part of the recorded config.
  */
 export function resolveSweepOptions<T extends string>(
@@ -48,13 +49,16 @@ export function resolveSweepOptions<T extends string>(
   }
   if (sizesBytes.length === 0) throw new UsageError(`--max-size ${formatSize(maxSizeBytes)} leaves no default size: the smallest is 1 KiB`);
   const payload: PayloadKind = args.payload === undefined ? 'bytes' : parseChoice('payload', args.payload, PAYLOAD_KINDS);
+  const baseSampling = quick ? QUICK_SAMPLING : DEFAULT_SAMPLING;
+  const repeat = args.repeat === undefined ? baseSampling.minSamples : parseNumber('repeat', args.repeat, { min: 1, max: 10_000, integer: true });
   return {
     config: {
       transports,
       sizesBytes,
       maxSizeBytes,
       payload,
-      repeat: args.repeat === undefined ? (quick ? 1 : 3) : parseNumber('repeat', args.repeat, { min: 1, max: 100, integer: true }),
+      repeat,
+      sampling: { ...baseSampling, minSamples: repeat },
       timeoutMs: 1000 * (args.timeout === undefined ? 30 : parseNumber('timeout', args.timeout, { min: 0.1, max: 3600 })),
       childHeapMb: args.childHeapMb === undefined ? null : parseNumber('child-heap-mb', args.childHeapMb, { min: 16, max: 65536, integer: true }),
       quick,

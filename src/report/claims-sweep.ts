@@ -51,25 +51,50 @@ export function linuxLimitClaim(sweep: SweepResult | null): ClaimVerdict {
   return { verdict, figures };
 }
 
-/** Child IPC is 100-10,000x slower than it should be, growing with size. */
+interface SpeedRatio {
+  sizeBytes: number;
+  /** raw-socket MB/s ÷ fork-json MB/s: from warm medians (schema 3 on), or over every exchange (older files). */
+  ratio: number;
+  /** The same ratio for the first (cold) exchange of a fresh peer; null where not recorded. */
+  coldRatio: number | null;
+}
+
+function speedRatios(fork: SweepTransportResult, raw: SweepTransportResult): SpeedRatio[] {
+  return commonOkSizes(fork, raw).map((sizeBytes) => {
+    // Both ok with a throughput at every common size (commonOkSizes).
+    const forkPoint = okPoint(fork, sizeBytes)!;
+    const rawPoint = okPoint(raw, sizeBytes)!;
+    const forkColdMs = forkPoint.firstRoundTripMs;
+    const rawColdMs = rawPoint.firstRoundTripMs;
+    // Same size both ways, so the MB/s ratio is the inverse ratio of the round trips.
+    const coldRatio = forkColdMs && rawColdMs ? forkColdMs / rawColdMs : null;
+    return { sizeBytes, ratio: rawPoint.mbPerS / forkPoint.mbPerS, coldRatio };
+  });
+}
+
+const x = (ratio: number): string => `${formatNumber(ratio)}x`;
+
+/** Child IPC is 100-10,000x slower than it should be, growing with size. Judged on the warm figures. */
 export function slowdownClaim(sweep: SweepResult | null): ClaimVerdict {
   const fork = transportOf(sweep, 'fork-json');
   const raw = transportOf(sweep, 'raw-socket');
   if (!fork || !raw) {
     return { verdict: 'no data', figures: [`${fork ? 'raw-socket' : 'fork-json'}: not in the sweep`] };
   }
-  const ratios = commonOkSizes(fork, raw).map((sizeBytes) => {
-    // Both ok with a throughput at every common size (commonOkSizes).
-    const forkMbPerS = okPoint(fork, sizeBytes)!.mbPerS;
-    const rawMbPerS = okPoint(raw, sizeBytes)!.mbPerS;
-    return { sizeBytes, ratio: rawMbPerS / forkMbPerS };
-  });
+  const ratios = speedRatios(fork, raw);
   const first = ratios[0];
   const last = ratios[ratios.length - 1];
   if (!first || !last) return { verdict: 'no data', figures: ['no size delivered intact by both fork-json and raw-socket'] };
-  const figures = [
-    `raw-socket MB/s ÷ fork-json MB/s: ${ratios.map((r) => `${formatNumber(r.ratio)}x at ${formatBytes(r.sizeBytes)}`).join(', ')}`,
-  ];
+  const warmSampled = commonOkSizes(fork, raw).every((size) => okPoint(fork, size)?.samples !== undefined && okPoint(raw, size)?.samples !== undefined);
+  const figures = warmSampled
+    ? [
+        'raw-socket MB/s ÷ fork-json MB/s, warm (median of the timed samples) / cold (first exchange of a fresh peer): ' +
+          ratios.map((r) => `${formatBytes(r.sizeBytes)} ${x(r.ratio)} / ${r.coldRatio === null ? 'not recorded' : x(r.coldRatio)}`).join(', '),
+      ]
+    : [
+        'raw-socket MB/s ÷ fork-json MB/s (an older sweep: a few exchanges of a fresh peer, the cold first one included; no separate cold figure): ' +
+          ratios.map((r) => `${x(r.ratio)} at ${formatBytes(r.sizeBytes)}`).join(', '),
+      ];
   const maxRatio = Math.max(...ratios.map((r) => r.ratio));
   const growing = ratios.length >= 2 && last.ratio > first.ratio;
   let verdict: Verdict = 'partly';

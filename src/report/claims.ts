@@ -28,7 +28,7 @@ export const CLAIMS: readonly Claim[] = [
   {
     claim: 'child IPC is 100-10,000x slower than it should be, growing with size',
     measured: 'fork+send throughput against a raw Unix socket, by size',
-    rule: 'raw-socket MB/s ÷ fork-json MB/s at each size both deliver: holds if the largest ratio is >= 100 and the ratio at the largest common size exceeds the one at the smallest; does not hold if every ratio is < 10; partly otherwise',
+    rule: 'raw-socket MB/s ÷ fork-json MB/s at each size both deliver, from the warm medians (the cold first exchange\'s ratio is shown beside each, not judged): holds if the largest ratio is >= 100 and the ratio at the largest common size exceeds the one at the smallest; does not hold if every ratio is < 10; partly otherwise',
     judge: (d) => slowdownClaim(d.sweep),
   },
   {

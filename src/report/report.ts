@@ -7,7 +7,9 @@ import { byVersionSection, measuredOn, type VersionResults } from './by-version.
 import { claimData, claimsTable, judgeAll, machine, method, summary } from './sections.js';
 import { capacityMethod } from './capacity.js';
 import { settingsWarning } from './settings.js';
-import { failureTable, scenarioTable, sweepTable } from './tables.js';
+import { failureTable, firstRoundTripTable, NOISY_MARK, roundTripTable, scenarioTable, sweepTable } from './tables.js';
+import type { SweepResult } from '../results/schema.js';
+import { NOISY_MARGIN_OF_ERROR } from '../sweep/stats.js';
 
 export interface ChartLink {
   /** Relative to REPORT.md, forward slashes. */
@@ -73,6 +75,30 @@ function measuredLine(results: readonly { name: string; node: string }[]): strin
   return on ? ` Measured on ${on}.` : '';
 }
 
+function sweepSection(sweep: SweepResult, measured: string): string {
+  const warmSampled = sweep.schemaVersion >= 3;
+  const noisy = `${NOISY_MARK} = noisy: the margin of error of the samples' mean is above ±${NOISY_MARGIN_OF_ERROR * 100} %.`;
+  return [
+    ...(warmSampled
+      ? []
+      : [
+          `_This sweep predates warm sampling (schemaVersion ${sweep.schemaVersion}): each figure is over a few exchanges of a fresh peer, ` +
+            'the cold first one included; spread, sample counts and the cold figure were not recorded._',
+        ]),
+    `MB/s by message size (payload MB over the median round trip); a failure kind in bold where the transfer failed; skipped = not tried after the transport's first failure; — = size not planned. ${noisy}${measured}`,
+    sweepTable(sweep),
+    '### Round trip, warm',
+    'Median round trip in ms, (p10–p90), and n = the timed samples behind it: each size runs on a fresh peer, warms up unrecorded, ' +
+      `then samples until a minimum count and a minimum time. ${noisy}`,
+    roundTripTable(sweep),
+    '### First round trip of a fresh peer (cold)',
+    'The first exchange on a freshly started peer, in ms: what a server that forks a child per job pays on every job.',
+    firstRoundTripTable(sweep),
+    '### Failure points',
+    failureTable(sweep),
+  ].join('\n\n');
+}
+
 export function renderReport(input: RunResults, options: ReportOptions): string {
   const verdicts = judgeAll(claimData(input));
   const sweep = input.sweep?.result;
@@ -97,20 +123,12 @@ export function renderReport(input: RunResults, options: ReportOptions): string 
     '## Charts',
     chartsSection(input, options.charts),
     '## Message-size sweep',
-    sweep
-      ? [
-          'MB/s by message size; a failure kind in bold where the transfer failed; skipped = not tried after the transport\'s first failure; — = size not planned.' +
-            measuredLine(sweepNodes),
-          sweepTable(sweep),
-          '### Failure points',
-          failureTable(sweep),
-        ].join('\n\n')
-      : 'No sweep result.',
+    sweep ? sweepSection(sweep, measuredLine(sweepNodes)) : 'No sweep result.',
     ...(versions ? [versions] : []),
     '## Machine',
     machine(input),
     '## Method: commands that reproduce every figure',
-    'Each scenario serves the same HTTP app, measures a baseline of light traffic, then light traffic while imports run; each sweep size is repeated on fresh processes and checked by hash.',
+    'Each scenario serves the same HTTP app, measures a baseline of light traffic, then light traffic while imports run; each sweep size runs on a fresh peer (its first, cold exchange kept apart, then an unrecorded warm-up, then timed samples until a minimum count and time), every exchange checked by hash.',
     capacityMethod(scenarioResults),
     'Run from a fresh clone:',
     method(input, options.resultsDirLabel),

@@ -68,26 +68,63 @@ export function scenarioTable(scenarios: ReadonlyMap<string, ScenarioResult>): s
   return table(SCENARIO_HEADER, ids.map((id) => scenarioRow(id, scenarios.get(id))));
 }
 
-function sweepCell(point: SweepPoint | undefined): string {
-  if (!point) return NONE;
-  if (point.state === 'ok') return formatNumber(point.mbPerS);
+/** Marks a figure whose margin of error is above ±10 % (see the legend under the table). */
+export const NOISY_MARK = '†';
+
+function failedCell(point: SweepPoint): string {
+  return point.state === 'skipped' ? 'skipped' : `**${point.state}**`;
+}
+
+function mbPerSCell(point: SweepPoint): string {
+  if (point.state !== 'ok') return failedCell(point);
+  return `${formatNumber(point.mbPerS)}${point.noisy === true ? NOISY_MARK : ''}`;
+}
+
+function roundTripCell(point: SweepPoint): string {
+  if (point.state !== 'ok') return failedCell(point);
+  const { median, p10, p90 } = point.roundTripMs;
+  if (p10 === undefined || p90 === undefined || point.samples === undefined) return `${formatMs(median)} (spread not recorded)`;
+  return `${formatMs(median)} (${formatMs(p10)}–${formatMs(p90)}) n=${point.samples}${point.noisy === true ? NOISY_MARK : ''}`;
+}
+
+function firstRoundTripCell(point: SweepPoint): string {
   if (point.state === 'skipped') return 'skipped';
-  return `**${point.state}**`;
+  if (point.firstRoundTripMs === undefined) return 'not recorded';
+  if (point.firstRoundTripMs === null) return failedCell(point);
+  return formatMs(point.firstRoundTripMs);
 }
 
 function sweepTransportIds(sweep: SweepResult): string[] {
   return orderIds([...transportIds, ...sweep.transports.map((t) => t.transport)], transportIds);
 }
 
-/** Rows transports, columns sizes, cells MB/s or the failure kind. */
-export function sweepTable(sweep: SweepResult): string {
+/** Rows transports, columns sizes, each cell what `cellOf` makes of that point. */
+function sweepGrid(sweep: SweepResult, cellOf: (point: SweepPoint) => string): string {
   const sizes = [...new Set(sweep.transports.flatMap((t) => t.points.map((p) => p.sizeBytes)))].sort((a, b) => a - b);
   const rows = sweepTransportIds(sweep).map((id) => {
     const t = sweep.transports.find((x) => x.transport === id);
     if (!t) return [`${id} (not in this sweep)`, ...sizes.map(() => NONE)];
-    return [id, ...sizes.map((s) => sweepCell(t.points.find((p) => p.sizeBytes === s)))];
+    return [id, ...sizes.map((s) => {
+      const point = t.points.find((p) => p.sizeBytes === s);
+      return point ? cellOf(point) : NONE;
+    })];
   });
   return table(['transport', ...sizes.map(formatBytes)], rows);
+}
+
+/** Cells MB/s (over the warm median round trip) or the failure kind; noisy figures marked. */
+export function sweepTable(sweep: SweepResult): string {
+  return sweepGrid(sweep, mbPerSCell);
+}
+
+/** Cells the warm round trip: median (p10–p90) ms and the samples behind it. */
+export function roundTripTable(sweep: SweepResult): string {
+  return sweepGrid(sweep, roundTripCell);
+}
+
+/** Cells the first (cold) round trip of each size's fresh peer, ms. */
+export function firstRoundTripTable(sweep: SweepResult): string {
+  return sweepGrid(sweep, firstRoundTripCell);
 }
 
 export function failureTable(sweep: SweepResult): string {

@@ -1,9 +1,15 @@
 // The results contract of docs/design.md ("Results files"). Users and checks read these files: bump SCHEMA_VERSION
 // whenever a field changes meaning.
-export const SCHEMA_VERSION = 2;
+//   1: the first version.
+//   2: scenario files carry `capacity` (1 reads as "not measured").
+//   3: a sweep point is warm-sampled (warm-up not recorded, then samples until a minimum count and
+//      time): roundTripMs over the samples with p10/p90/mean, plus samples, warmupExchanges,
+//      firstRoundTripMs (the cold first exchange), relativeMarginOfError and noisy. Before 3, a
+//      point's figures are over a few exchanges of a fresh peer, the cold first one included.
+export const SCHEMA_VERSION = 3;
 
-/** Versions a reader still accepts: 1 lacks `capacity` (read as "not measured"). */
-export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
+/** Versions a reader still accepts, their missing fields shown as not measured or not recorded. */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3];
 
 export interface Env {
   node: string;
@@ -182,29 +188,49 @@ export type ScenarioResult = CompletedScenarioResult | ErroredScenarioResult;
 export type SweepState = 'ok' | 'corrupted' | 'error' | 'timeout' | 'crashed' | 'out-of-memory' | 'skipped';
 export type FailureState = Exclude<SweepState, 'ok' | 'skipped'>;
 
+/** Round trips of a point, ms: over the timed samples (schema 3 on), over every exchange (older files). */
 export interface RoundTripSpreadMs {
   median: number;
   min: number;
   max: number;
+  /** From schema 3 on. */
+  p10?: number;
+  p90?: number;
+  mean?: number;
 }
 
-/** Every repeat at this size delivered intact: the figures are over all of them. */
-export interface OkSweepPoint {
+/** How a measured point was sampled: from schema 3 on, absent in older files. */
+export interface PointSampling {
+  /** Timed exchanges behind roundTripMs. */
+  samples?: number;
+  /** Exchanges before the samples, not recorded; the cold first one included. */
+  warmupExchanges?: number;
+  /** The fresh peer's first (cold) round trip: what a server forking a child per job pays each time; null if it failed. */
+  firstRoundTripMs?: number | null;
+  /** 95 % margin of error of the samples' mean, as a fraction of it (0.05 = ±5 %); null below 2 samples. */
+  relativeMarginOfError?: number | null;
+  /** relativeMarginOfError above NOISY_MARGIN_OF_ERROR (src/sweep/stats.ts: 0.1), or unknown. */
+  noisy?: boolean;
+}
+
+/** Every exchange at this size delivered intact: the figures are over the timed samples. */
+export interface OkSweepPoint extends PointSampling {
   sizeBytes: number;
   state: 'ok';
   roundTripMs: RoundTripSpreadMs;
+  /** Payload MB (10^6 bytes) over the median round trip. */
   mbPerS: number;
   senderMaxBlockMs: number;
   /** receiver: null where the peer's peak cannot be read (an in-process peer that reports none). */
   peakRssBytes: { sender: number; receiver: number | null };
 }
 
-/** A repeat at this size failed; the figures cover what was measured before it, where anything was. */
-export interface FailedSweepPoint {
+/** An exchange at this size failed; the figures cover what was measured before it, where anything was. */
+export interface FailedSweepPoint extends PointSampling {
   sizeBytes: number;
   state: FailureState;
   error?: string;
-  /** Over the repeats that succeeded before the failure; null when none did. */
+  /** Over the samples taken before the failure; null when none were. */
   roundTripMs: RoundTripSpreadMs | null;
   mbPerS: number | null;
   senderMaxBlockMs: number | null;

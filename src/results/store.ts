@@ -56,14 +56,21 @@ export async function readResult(file: string): Promise<AnyResult> {
   return validateResult(parsed, file);
 }
 
-/** An ok point carries every figure (SweepPoint is keyed on state): readers rely on it. */
-function checkSweepPoint(p: Record<string, unknown>, where: string, fail: (why: string) => never): void {
+/**
+ * An ok point carries every figure (SweepPoint is keyed on state): readers rely on it. From schema 3
+ * on that includes how it was sampled (samples, p10/p90, the cold first round trip, the noisy flag);
+ * older files lack them, and readers show them as not recorded.
+ */
+function checkSweepPoint(p: Record<string, unknown>, schemaVersion: number, where: string, fail: (why: string) => never): void {
   if (p.state !== 'ok') return;
-  const roundTrip = p.roundTripMs as { median?: unknown } | null;
+  const roundTrip = p.roundTripMs as { median?: unknown; p10?: unknown; p90?: unknown } | null;
   const rss = p.peakRssBytes as { sender?: unknown } | null;
   const complete =
     typeof p.mbPerS === 'number' && typeof roundTrip?.median === 'number' && typeof p.senderMaxBlockMs === 'number' && typeof rss?.sender === 'number';
   if (!complete) fail(`${where}: ok point at ${String(p.sizeBytes)} bytes without its figures`);
+  const sampled =
+    typeof p.samples === 'number' && typeof roundTrip?.p10 === 'number' && typeof roundTrip.p90 === 'number' && typeof p.firstRoundTripMs === 'number' && typeof p.noisy === 'boolean';
+  if (schemaVersion >= 3 && !sampled) fail(`${where}: ok point at ${String(p.sizeBytes)} bytes without its sampling (schemaVersion ${schemaVersion})`);
 }
 
 export function validateResult(value: unknown, label = 'result'): AnyResult {
@@ -92,7 +99,7 @@ export function validateResult(value: unknown, label = 'result'): AnyResult {
     if (!Array.isArray(v.transports)) fail('transports missing');
     for (const t of v.transports as { transport?: unknown; points?: unknown }[]) {
       if (!Array.isArray(t.points)) fail(`transport ${String(t.transport)}: points missing`);
-      for (const p of t.points as Record<string, unknown>[]) checkSweepPoint(p, `transport ${String(t.transport)}`, fail);
+      for (const p of t.points as Record<string, unknown>[]) checkSweepPoint(p, v.schemaVersion as number, `transport ${String(t.transport)}`, fail);
     }
   } else fail(`kind ${String(v.kind)}`);
   return value as AnyResult;

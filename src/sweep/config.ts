@@ -1,4 +1,5 @@
 import type { PayloadKind } from './payload.js';
+import type { SamplingRule } from './sampler.js';
 
 /**
  * What the sweep measures with, resolved and checked by the command (src/commands/sweep-options.ts);
@@ -9,7 +10,10 @@ export interface SweepConfig<T extends string = string> {
   sizesBytes: number[];
   maxSizeBytes: number;
   payload: PayloadKind;
+  /** --repeat: the least number of timed samples per size (sampling.minSamples). */
   repeat: number;
+  /** When a point stops: warm-up, then samples until a minimum count and time (src/sweep/sampler.ts). */
+  sampling: SamplingRule;
   timeoutMs: number;
   childHeapMb: number | null;
   quick: boolean;

@@ -44,7 +44,7 @@ export async function runSweepCommand(config: SweepConfig, transports: readonly 
       {
         sizesBytes: config.sizesBytes,
         payload: config.payload,
-        repeat: config.repeat,
+        sampling: config.sampling,
         timeoutMs: config.timeoutMs,
         ...(config.childHeapMb !== null ? { childHeapMb: config.childHeapMb } : {}),
         ...(io.signal ? { signal: io.signal } : {}),

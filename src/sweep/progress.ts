@@ -1,5 +1,5 @@
-import type { SweepEvent } from './run.js';
 import { formatSize } from '../format/numbers.js';
+import type { SweepEvent } from './run.js';
 
 export interface ProgressStream {
   isTTY?: boolean;
@@ -7,30 +7,35 @@ export interface ProgressStream {
 }
 
 /**
- * A one-line progress display (transport, size, repeat, time on this point) rewritten in place,
- * refreshed twice a second so a slow exchange visibly ticks. Silent unless the stream is a terminal,
- * so piped output carries nothing extra. Listens to sweep events only; the sweep never prints.
+ * A one-line progress display (transport, size, phase and sample count, time on this point)
+ * rewritten in place twice a second, so a slow exchange visibly ticks and thousands of fast ones
+ * cost no terminal writes. Silent unless the stream is a terminal, so piped output carries nothing
+ * extra. Listens to sweep events only; the sweep never prints.
  */
 export function createProgress(stream: ProgressStream, now: () => number = Date.now) {
   const active = stream.isTTY === true;
   let label = '';
+  let phase = '';
   let pointStartedMs = now();
   let timer: NodeJS.Timeout | undefined;
   const draw = (): void => {
     const elapsedS = ((now() - pointStartedMs) / 1000).toFixed(1);
-    stream.write(`\r\x1b[Ksweep: ${label}  ${elapsedS} s`);
+    stream.write(`\r\x1b[Ksweep: ${label}${phase ? ` (${phase})` : ''}  ${elapsedS} s`);
   };
   return {
     onEvent(event: SweepEvent): void {
       if (!active) return;
       if (event.type === 'point-start') {
-        if (event.repeat === 0) pointStartedMs = now();
-        label = `${event.transport} ${formatSize(event.sizeBytes)} (repeat ${event.repeat + 1}/${event.repeats})`;
+        pointStartedMs = now();
+        label = `${event.transport} ${formatSize(event.sizeBytes)}`;
+        phase = '';
         if (!timer) {
           timer = setInterval(draw, 500);
           timer.unref();
         }
         draw();
+      } else if (event.type === 'exchange') {
+        phase = event.phase === 'sample' ? `sample ${event.samples + 1}` : event.phase;
       }
     },
     /** Clears the line; call before printing the summary. */

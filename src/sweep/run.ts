@@ -2,11 +2,12 @@ import { isFailedPoint, type SweepPoint, type SweepTransportResult } from '../re
 import type { Transport } from '../transports/types.js';
 import { measurePoint } from './measure.js';
 import type { PayloadKind } from './payload.js';
+import type { ExchangePhase, SamplingRule } from './sampler.js';
 
 export interface SweepOptions {
   sizesBytes: number[];
   payload: PayloadKind;
-  repeat: number;
+  sampling: SamplingRule;
   timeoutMs: number;
   childHeapMb?: number;
   /** Beyond timeoutMs before the sweep itself calls an exchange a timeout (default 1000 ms). */
@@ -16,10 +17,13 @@ export interface SweepOptions {
 
 /** What a progress display listens to; the sweep itself prints nothing. */
 export type SweepEvent =
-  | { type: 'point-start'; transport: string; sizeBytes: number; repeat: number; repeats: number }
+  | { type: 'point-start'; transport: string; sizeBytes: number }
+  /** Before each exchange of a point; `samples` taken so far. Thousands per second at small sizes. */
+  | { type: 'exchange'; transport: string; sizeBytes: number; phase: ExchangePhase; samples: number }
   | { type: 'point-done'; transport: string; point: SweepPoint };
 
 function skipped(sizeBytes: number): SweepPoint {
+  // Not measured: no sampling fields at all.
   return { sizeBytes, state: 'skipped', roundTripMs: null, mbPerS: null, senderMaxBlockMs: null, peakRssBytes: null };
 }
 
@@ -40,18 +44,18 @@ export async function runSweep(
   for (const sizeBytes of sizes) {
     for (const [index, transport] of transports.entries()) {
       const result = results[index]!;
+      if (!result.failurePoint) onEvent({ type: 'point-start', transport: transport.id, sizeBytes });
       const point = result.failurePoint
         ? skipped(sizeBytes)
         : await measurePoint(transport, {
             sizeBytes,
             payload: options.payload,
-            repeat: options.repeat,
+            sampling: options.sampling,
             timeoutMs: options.timeoutMs,
             graceMs: options.graceMs ?? 1000,
             childHeapMb: options.childHeapMb,
             signal: options.signal,
-            onRepeat: (repeat) =>
-              onEvent({ type: 'point-start', transport: transport.id, sizeBytes, repeat, repeats: options.repeat }),
+            onExchange: (phase, samples) => onEvent({ type: 'exchange', transport: transport.id, sizeBytes, phase, samples }),
           });
       result.points.push(point);
       if (isFailedPoint(point) && !result.failurePoint) {

@@ -6,7 +6,7 @@ import { formatNumber, formatSize } from '../format/numbers.js';
 function cell(point: SweepPoint | undefined): string {
   if (!point) return '';
   if (point.state === 'skipped') return '-';
-  if (point.state === 'ok') return formatNumber(point.mbPerS);
+  if (point.state === 'ok') return `${formatNumber(point.mbPerS)}${point.noisy === true ? '~' : ''}`;
   return point.state;
 }
 
@@ -22,7 +22,7 @@ export function renderSummaryTable(transports: readonly SweepTransportResult[]):
     row.map((text, column) => (column === 0 ? text.padEnd(widths[column]!) : text.padStart(widths[column]!))).join('  ').trimEnd(),
   );
   lines.push(
-    'MB/s = payload size (10^6 bytes) / median round-trip time (the payload crosses twice); - = not tried after the failure point',
+    'MB/s = payload size (10^6 bytes) / median warm round-trip time (the payload crosses twice); ~ = noisy (margin of error above ±10 %); - = not tried after the failure point',
   );
   return `${lines.join('\n')}\n`;
 }

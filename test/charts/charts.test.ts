@@ -3,10 +3,10 @@ import { CHART_SIZE, TIMELINE_SIZE } from '../../src/charts/axes.js';
 import { colourOf } from '../../src/charts/palette.js';
 import { capacityTimelineChart } from '../../src/charts/capacity-chart.js';
 import { capacityChart, eventLoopChart, latencyPercentilesChart } from '../../src/charts/scenario-charts.js';
-import { roundTripChart, sweepThroughputChart } from '../../src/charts/sweep-charts.js';
+import { roundTripChart, roundTripChartConfig, sweepThroughputChart } from '../../src/charts/sweep-charts.js';
 import { timelineChart } from '../../src/charts/timeline-chart.js';
 import type { ErroredScenarioResult, ScenarioResult } from '../../src/results/schema.js';
-import { RUN_A, RUN_B, completedScenario, fixture, fixtureSweep, scenariosOf, sweepWith, transport, KiB } from '../report/builders.js';
+import { RUN_A, RUN_B, completedScenario, fixture, fixtureSweep, fixtureWarmSweep, scenariosOf, sweepWith, transport, KiB, MiB } from '../report/builders.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -79,6 +79,35 @@ describe('sweep charts', () => {
       expect(pngSize(roundTripChart(sweep))).toEqual(CHART_SIZE);
       expect(pngSize(sweepThroughputChart(sweep))).toEqual(CHART_SIZE);
     }
+  });
+});
+
+describe('round-trip chart band', () => {
+  const dataset = (sweep: ReturnType<typeof fixtureWarmSweep>, label: string) =>
+    roundTripChartConfig(sweep).data.datasets.find((d) => d.label === label);
+
+  it('shades p10-p90 around each median: the p90 line filled down to the p10 line', () => {
+    const sweep = fixtureWarmSweep();
+    expect(dataset(sweep, 'raw-socket p90')).toMatchObject({
+      fill: '+1',
+      data: [{ x: KiB, y: 0.14 }, { x: 64 * KiB, y: 0.55 }, { x: MiB, y: 2.6 }, { x: 64 * MiB, y: 97 }],
+    });
+    expect(dataset(sweep, 'raw-socket p10')).toMatchObject({
+      fill: false,
+      data: [{ x: KiB, y: 0.094 }, { x: 64 * KiB, y: 0.39 }, { x: MiB, y: 1.92 }, { x: 64 * MiB, y: 88.1 }],
+    });
+    const datasets = roundTripChartConfig(sweep).data.datasets;
+    // +1 means the next dataset: each p10 follows its p90.
+    expect(datasets.findIndex((d) => d.label === 'fork-json p10')).toBe(datasets.findIndex((d) => d.label === 'fork-json p90') + 1);
+    expect(dataset(sweep, 'fork-json p90')?.data).toHaveLength(3); // not at its timeout
+    expect(pngSize(roundTripChart(sweep))).toEqual(CHART_SIZE);
+  });
+
+  it('an older sweep draws its medians without a band, and says so', () => {
+    const config = roundTripChartConfig(fixtureSweep());
+    expect(config.data.datasets.filter((d) => d.label?.endsWith(' p90')).every((d) => d.data.length === 0)).toBe(true);
+    expect(config.options?.plugins?.subtitle).toMatchObject({ display: true, text: 'no p10-p90 band: this sweep recorded no spread (schemaVersion 1)' });
+    expect(dataset(fixtureSweep(), 'raw-socket')?.data).toHaveLength(7);
   });
 });
 

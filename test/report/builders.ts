@@ -24,6 +24,12 @@ export function fixtureSweep(): SweepResult {
   return fixture<SweepResult>(RUN_B, 'sweep');
 }
 
+/** A hand-written schema-3 sweep (warm sampling): fork-json, chunked, raw-socket at 1 KiB, 64 KiB, 1 MiB, 64 MiB. */
+export function fixtureWarmSweep(): SweepResult {
+  const file = path.join(FIXTURES_DIR, '..', 'sweep-schema-3.json');
+  return structuredClone(validateResult(JSON.parse(readFileSync(file, 'utf8')))) as SweepResult;
+}
+
 export function completedScenario(name: string, runId = RUN_B): CompletedScenarioResult {
   return fixture<CompletedScenarioResult>(runId, name);
 }

@@ -82,7 +82,7 @@ describe('generateReport', () => {
     expect(text).toContain('- Scenarios: 0 completed, 0 errored, 6 without a result (single-thread, cluster, fork-send, node-ipc, buffer-zlib, chunked).');
     expect(text).toContain('- Sweep: no result.');
     expect(text).toContain("- The talk's claims: 0 hold, 0 partly, 0 do not hold, 8 without data.");
-    expect(text).toContain('- run-1/broken.json: schemaVersion 99, expected one of 1, 2');
+    expect(text).toContain('- run-1/broken.json: schemaVersion 99, expected one of 1, 2, 3');
     expect(await readdir(path.join(results, 'charts'))).toEqual(['capacity.png', 'event-loop.png', 'latency-percentiles.png']);
   });
 });

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { readResult } from '../../src/results/store.js';
 import { defaultRun, listRuns, loadRun } from '../../src/results/run-results.js';
 import { scenarioCommand, sweepCommand } from '../../src/report/commands.js';
-import { failureTable, scenarioTable, sweepTable } from '../../src/report/tables.js';
+import { failureTable, firstRoundTripTable, roundTripTable, scenarioTable, sweepTable } from '../../src/report/tables.js';
 import type { ScenarioResult } from '../../src/results/schema.js';
-import { FIXTURES_DIR, RUN_A, RUN_B, RUN_C, fixtureSweep } from './builders.js';
+import { FIXTURES_DIR, RUN_A, RUN_B, RUN_C, fixtureSweep, fixtureWarmSweep } from './builders.js';
 
 async function fixtureScenarios(): Promise<Map<string, ScenarioResult>> {
   const input = await loadRun(FIXTURES_DIR, RUN_B);
@@ -21,6 +21,7 @@ describe('fixture results', () => {
         expect([1, 2]).toContain((await readResult(path.join(FIXTURES_DIR, run, name))).schemaVersion);
       }
     }
+    await expect(readResult(path.join(FIXTURES_DIR, '..', 'sweep-schema-3.json'))).resolves.toHaveProperty('schemaVersion', 3);
   });
 
   it('the default run is the one holding the most expected results, not the newest ad-hoc run', async () => {
@@ -116,6 +117,48 @@ describe('sweep tables', () => {
       ].join('\n'),
     );
     expect(sweepTable(sweep).split('\n')[8]).toBe('| worker-transfer (not in this sweep) | — | — | — | — | — | — | — |');
+  });
+});
+
+describe('warm-sampled sweep tables (schema 3)', () => {
+  const HEADER = ['| transport | 1 KiB | 64 KiB | 1 MiB | 64 MiB |', '| --- | --- | --- | --- | --- |'];
+  const ABSENT = ['fork-advanced', 'node-ipc', 'naive-socket', 'buffer-zlib'].map((id) => `| ${id} (not in this sweep) | — | — | — | — |`);
+
+  it('MB/s with noisy figures marked', () => {
+    expect(sweepTable(fixtureWarmSweep())).toBe(
+      [...HEADER, '| fork-json | 6.83 | 40.5 | 49.0 | **timeout** |', ...ABSENT, '| chunked | 4.27 | 107 | 446 | 569† |',
+        '| worker-transfer (not in this sweep) | — | — | — | — |', '| raw-socket | 9.75 | 152 | 512 | 726 |'].join('\n'),
+    );
+  });
+
+  it('warm round trips: median (p10–p90) and samples', () => {
+    expect(roundTripTable(fixtureWarmSweep()).split('\n').filter((line) => !line.includes('not in this sweep'))).toEqual([
+      ...HEADER,
+      '| fork-json | 0.15 (0.13–0.21) n=1180 | 1.62 (1.48–1.95) n=112 | 21.4 (20.1–25.8) n=9 | **timeout** |',
+      '| chunked | 0.24 (0.21–0.33) n=790 | 0.61 (0.55–0.80) n=300 | 2.35 (2.20–3.10) n=80 | 118 (109–161) n=5† |',
+      '| raw-socket | 0.10 (0.09–0.14) n=1650 | 0.43 (0.39–0.55) n=420 | 2.05 (1.92–2.60) n=96 | 92.5 (88.1–97.0) n=5 |',
+    ]);
+  });
+
+  it('the cold first round trip of each fresh peer', () => {
+    expect(firstRoundTripTable(fixtureWarmSweep()).split('\n').filter((line) => !line.includes('not in this sweep'))).toEqual([
+      ...HEADER,
+      '| fork-json | 3.10 | 6.40 | 38.2 | **timeout** |',
+      '| chunked | 4.60 | 5.20 | 9.80 | 240 |',
+      '| raw-socket | 2.35 | 4.10 | 8.70 | 205 |',
+    ]);
+  });
+
+  it('an older sweep (schema 1) still renders, its missing fields shown as such', () => {
+    const lines = (table: string): string[] => table.split('\n').filter((line) => /^\| (fork-json|naive-socket) /.test(line));
+    expect(lines(roundTripTable(fixtureSweep()))).toEqual([
+      '| fork-json | 1.08 (spread not recorded) | 1.81 (spread not recorded) | 3.20 (spread not recorded) | 8.42 (spread not recorded) | 29.9 (spread not recorded) | 523 (spread not recorded) | **timeout** |',
+      '| naive-socket | 0.54 (spread not recorded) | 0.68 (spread not recorded) | 0.87 (spread not recorded) | **corrupted** | skipped | skipped | skipped |',
+    ]);
+    expect(lines(firstRoundTripTable(fixtureSweep()))).toEqual([
+      '| fork-json | not recorded | not recorded | not recorded | not recorded | not recorded | not recorded | not recorded |',
+      '| naive-socket | not recorded | not recorded | not recorded | not recorded | skipped | skipped | skipped |',
+    ]);
   });
 });
 

@@ -22,7 +22,13 @@ describe('a real sweep of every transport up to 1 MiB', () => {
     });
     const results = await runSweep(
       watched,
-      { sizesBytes: SIZES, payload: 'bytes', repeat: 1, timeoutMs: 15_000 },
+      {
+        sizesBytes: SIZES,
+        payload: 'bytes',
+        // The cold exchange, one more warm-up and two samples: a real point's shape, kept short.
+        sampling: { warmupMinCount: 2, warmupMinMs: 0, warmupMaxMs: 60_000, minSamples: 2, minTimeMs: 0, maxSamples: 2 },
+        timeoutMs: 15_000,
+      },
     );
     expect(results.map((r) => r.transport)).toEqual([...transportIds]);
     for (const result of results) {
@@ -39,6 +45,11 @@ describe('a real sweep of every transport up to 1 MiB', () => {
           states: SIZES.map((size) => [size, 'ok']),
           failure: null,
         });
+        for (const point of result.points) {
+          if (point.state !== 'ok') throw new Error(`${result.transport} ${point.sizeBytes}: ${point.state}`);
+          expect([point.samples, point.warmupExchanges], `${result.transport} ${point.sizeBytes}`).toEqual([2, 2]);
+          expect(point.firstRoundTripMs).toBeGreaterThan(0);
+        }
         const largest = result.points.at(-1)!;
         expect(largest.mbPerS).toBeGreaterThan(0);
         expect(largest.peakRssBytes!.sender).toBeGreaterThan(0);

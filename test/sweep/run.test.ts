@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runSweep, type SweepEvent } from '../../src/sweep/run.js';
+import type { SamplingRule } from '../../src/sweep/sampler.js';
 import { TransportError } from '../../src/transports/types.js';
 import { childTransport, corruptAbove, hangAbove, inProcessTransport, isAlive, throwAbove } from './fakes.js';
 
@@ -13,6 +14,10 @@ function busyWait(ms: number): void {
     // holding the event loop on purpose
   }
 }
+/** The cold exchange as the whole warm-up, then exactly `samples` timed exchanges. */
+const exactly = (samples: number): SamplingRule => ({
+  warmupMinCount: 1, warmupMinMs: 0, warmupMaxMs: 0, minSamples: samples, minTimeMs: 0, maxSamples: samples,
+});
 
 describe('runSweep with injected faults', () => {
   it('classifies each fault, skips larger sizes, keeps sweeping the others and leaves no process', async () => {
@@ -33,7 +38,7 @@ describe('runSweep with injected faults', () => {
         childTransport('small-heap', 'echo', pids),
       ],
       // A generous timeout: under a loaded CPU a child may take a while to run out of heap.
-      { sizesBytes: [4 * MIB, 1 * KIB, 64 * KIB, 1 * MIB], payload: 'bytes', repeat: 2, timeoutMs: 10_000, childHeapMb: 16 },
+      { sizesBytes: [4 * MIB, 1 * KIB, 64 * KIB, 1 * MIB], payload: 'bytes', sampling: exactly(2), timeoutMs: 10_000, childHeapMb: 16 },
       (event) => events.push(event),
     );
     const states = Object.fromEntries(results.map((r) => [r.transport, r.points.map((p) => p.state)]));
@@ -60,6 +65,7 @@ describe('runSweep with injected faults', () => {
     expect(failures[6]).toEqual({ sizeBytes: 4 * MIB, state: 'out-of-memory', error: 'peer ran out of heap (signal SIGABRT)' });
 
     const ok = results[0]!.points[3]!;
+    if (ok.state !== 'ok') throw new Error(`healthy at 4 MiB: ${ok.state}`);
     expect(ok.roundTripMs!.min).toBeLessThanOrEqual(ok.roundTripMs!.median);
     expect(ok.mbPerS).toBeCloseTo(4 * MIB / 1e6 / (ok.roundTripMs!.median / 1000), 6);
     // The block the exchange caused, and never more than the exchange took.
@@ -72,21 +78,29 @@ describe('runSweep with injected faults', () => {
     expect(child.peakRssBytes!.receiver).toBeGreaterThan(MIB);
     expect(child.peakRssBytes!.receiver).toBeLessThan(120 * MIB); // a small node child, not this vitest process
     const failed = results[4]!.points[0]!;
+    if (failed.state === 'ok' || failed.state === 'skipped') throw new Error(`crashes at 1 KiB: ${failed.state}`);
     expect(failed.roundTripMs).toBeNull();
     expect(failed.mbPerS).toBeNull();
 
     expect(pids).toHaveLength(6); // crash, kill, and one small-heap child per size
     expect(pids.filter(isAlive)).toEqual([]);
-    const started = events.filter((e) => e.type === 'point-start' && e.transport === 'healthy');
-    expect(started.map((e) => e.type === 'point-start' && [e.sizeBytes, e.repeat])).toEqual([
-      [KIB, 0], [KIB, 1], [64 * KIB, 0], [64 * KIB, 1], [MIB, 0], [MIB, 1], [4 * MIB, 0], [4 * MIB, 1],
-    ]);
+    const healthy = events.filter((e) => e.type !== 'point-done' && e.transport === 'healthy');
+    expect(healthy.map((e) => (e.type === 'exchange' ? `${e.sizeBytes} ${e.phase} ${e.samples}` : e.type === 'point-start' ? `${e.sizeBytes} start` : ''))).toEqual(
+      [KIB, 64 * KIB, MIB, 4 * MIB].flatMap((size) => [`${size} start`, `${size} cold 0`, `${size} sample 0`, `${size} sample 1`]),
+    );
+    // Sampling fields: two samples behind the figures, the cold exchange kept apart.
+    expect(ok.samples).toBe(2);
+    expect(ok.warmupExchanges).toBe(1);
+    expect(ok.firstRoundTripMs).toBeGreaterThan(0);
+    expect(ok.roundTripMs!.p10).toBeLessThanOrEqual(ok.roundTripMs!.p90!);
+    expect(typeof ok.noisy).toBe('boolean');
+    expect(failed.samples).toBe(0);
   });
 
   it('ends a peer that never answers as a timeout, by the sweep\'s own deadline, and closes it', async () => {
     const closed = { count: 0 };
     const [result] = await runSweep([hangAbove(16 * KIB, closed)], {
-      sizesBytes: [KIB, 64 * KIB, MIB], payload: 'bytes', repeat: 2, timeoutMs: 300, graceMs: 100,
+      sizesBytes: [KIB, 64 * KIB, MIB], payload: 'bytes', sampling: exactly(2), timeoutMs: 300, graceMs: 100,
     });
     expect(result!.points.map((p) => p.state)).toEqual(['ok', 'timeout', 'skipped']);
     expect(result!.failurePoint).toEqual({ sizeBytes: 64 * KIB, state: 'timeout', error: 'echo exchange: no answer within 400 ms' });
@@ -97,7 +111,7 @@ describe('runSweep with injected faults', () => {
     const closed = { count: 0 };
     const controller = new AbortController();
     const sweeping = runSweep([hangAbove(0, closed)], {
-      sizesBytes: [KIB], payload: 'bytes', repeat: 1, timeoutMs: 30_000, signal: controller.signal,
+      sizesBytes: [KIB], payload: 'bytes', sampling: exactly(1), timeoutMs: 30_000, signal: controller.signal,
     });
     setTimeout(() => controller.abort(), 50);
     await expect(sweeping).rejects.toThrow('sweep interrupted');
@@ -111,7 +125,7 @@ describe('runSweep with injected faults', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       return hanging.start(options);
     } };
-    const [result] = await runSweep([slowStart], { sizesBytes: [KIB], payload: 'bytes', repeat: 1, timeoutMs: 50, graceMs: 50 });
+    const [result] = await runSweep([slowStart], { sizesBytes: [KIB], payload: 'bytes', sampling: exactly(1), timeoutMs: 50, graceMs: 50 });
     expect(result!.failurePoint).toEqual({ sizeBytes: KIB, state: 'timeout', error: 'hangs start: no answer within 100 ms' });
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(closed.count).toBe(1);

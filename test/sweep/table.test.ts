@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import type { SweepPoint, SweepTransportResult } from '../../src/results/schema.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { OkSweepPoint, SweepPoint, SweepTransportResult } from '../../src/results/schema.js';
 import { createProgress } from '../../src/sweep/progress.js';
 import { renderFailurePoints, renderSummaryTable } from '../../src/sweep/table.js';
 
-function ok(sizeBytes: number, mbPerS: number): SweepPoint {
+function ok(sizeBytes: number, mbPerS: number): OkSweepPoint {
   const ms = sizeBytes / 1e6 / mbPerS * 1000;
   return { sizeBytes, state: 'ok', roundTripMs: { median: ms, min: ms, max: ms }, mbPerS, senderMaxBlockMs: 1, peakRssBytes: { sender: 1, receiver: 1 } };
 }
@@ -12,7 +12,7 @@ function failed(sizeBytes: number, state: Exclude<SweepPoint['state'], 'ok'>): S
 }
 
 const results: SweepTransportResult[] = [
-  { transport: 'raw-socket', points: [ok(1024, 0.4567), ok(65537, 45.67), ok(1048576, 1234.5)], failurePoint: null },
+  { transport: 'raw-socket', points: [ok(1024, 0.4567), { ...ok(65537, 45.67), noisy: true }, ok(1048576, 1234.5)], failurePoint: null },
   {
     transport: 'naive-socket',
     points: [ok(1024, 0.5), failed(65537, 'corrupted'), failed(1048576, 'skipped')],
@@ -30,10 +30,10 @@ describe('summary table', () => {
     expect(renderSummaryTable(results)).toBe(
       [
         'MB/s                  1 KiB   64 KiB+1  1 MiB',
-        'raw-socket             0.46       45.7   1235',
+        'raw-socket             0.46      45.7~   1235',
         'naive-socket           0.50  corrupted      -',
         'fork-json     out-of-memory          -      -',
-        'MB/s = payload size (10^6 bytes) / median round-trip time (the payload crosses twice); - = not tried after the failure point',
+        'MB/s = payload size (10^6 bytes) / median warm round-trip time (the payload crosses twice); ~ = noisy (margin of error above ±10 %); - = not tried after the failure point',
         '',
       ].join('\n'),
     );
@@ -52,22 +52,30 @@ describe('summary table', () => {
 });
 
 describe('progress', () => {
-  it('draws on a terminal and says nothing when piped', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('draws on a terminal at each point and twice a second, with the phase; says nothing when piped', () => {
+    vi.useFakeTimers();
     const written: string[] = [];
     const piped: string[] = [];
     let nowMs = 0;
     const tty = createProgress({ isTTY: true, write: (t: string) => written.push(t) }, () => nowMs);
     const pipe = createProgress({ isTTY: false, write: (t: string) => piped.push(t) }, () => nowMs);
     for (const progress of [tty, pipe]) {
-      progress.onEvent({ type: 'point-start', transport: 'chunked', sizeBytes: 65536, repeat: 0, repeats: 3 });
+      progress.onEvent({ type: 'point-start', transport: 'chunked', sizeBytes: 65536 });
+      progress.onEvent({ type: 'exchange', transport: 'chunked', sizeBytes: 65536, phase: 'cold', samples: 0 });
+      progress.onEvent({ type: 'exchange', transport: 'chunked', sizeBytes: 65536, phase: 'warm-up', samples: 0 });
+      progress.onEvent({ type: 'exchange', transport: 'chunked', sizeBytes: 65536, phase: 'sample', samples: 2 });
       nowMs = 1500;
-      progress.onEvent({ type: 'point-start', transport: 'chunked', sizeBytes: 65536, repeat: 1, repeats: 3 });
+      vi.advanceTimersByTime(500);
       progress.done();
       nowMs = 0;
     }
     expect(written).toEqual([
-      '\r\x1b[Ksweep: chunked 64 KiB (repeat 1/3)  0.0 s',
-      '\r\x1b[Ksweep: chunked 64 KiB (repeat 2/3)  1.5 s',
+      '\r\x1b[Ksweep: chunked 64 KiB  0.0 s',
+      '\r\x1b[Ksweep: chunked 64 KiB (sample 3)  1.5 s',
       '\r\x1b[K',
     ]);
     expect(piped).toEqual([]);
