@@ -3,7 +3,7 @@
 // name (node-ipc, buffer-zlib, chunked) they share the colour: it is the same mechanism. The order
 // of the ids is the registries' (scenarios/index.ts, src/transports/registry.ts), not kept here.
 
-/** The sweep's reference: bytes over a Unix socket, no framing (drawn thick and dashed). */
+/** The sweep's reference: a Unix socket, a length prefix, read in place (drawn thick and dashed). */
 export const REFERENCE_TRANSPORT = 'raw-socket';
 
 const COLOURS: Record<string, string> = {

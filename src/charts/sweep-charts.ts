@@ -107,7 +107,7 @@ export function sweepThroughputChart(sweep: SweepResult): Buffer {
     data: { datasets: lines },
     options: {
       plugins: {
-        title: { display: true, text: `Sweep: throughput vs message size (${REFERENCE_TRANSPORT} = bytes over a Unix socket, no framing)`, font: { size: 18 } },
+        title: { display: true, text: `Sweep: warm throughput vs message size (${REFERENCE_TRANSPORT} = Unix socket, length prefix, read in place)`, font: { size: 18 } },
         subtitle: { display: missingNote(sweep) !== '', text: missingNote(sweep) },
         legend: { position: 'right' },
       },

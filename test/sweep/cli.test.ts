@@ -34,13 +34,22 @@ describe('sweep command', () => {
     expect(printed.state).toBe('completed');
     expect(printed.config).toMatchObject({ transports: ['raw-socket'], sizesBytes: [1024, 65536], repeat: 2, timeoutMs: 30_000 });
     expect(printed.transports[0]!.points.map((p) => [p.sizeBytes, p.state])).toEqual([[1024, 'ok'], [65536, 'ok']]);
+    // Warm-sampled (schema 2): at least --repeat samples after a warm-up, the cold exchange apart.
+    expect(printed.schemaVersion).toBe(2);
+    for (const point of printed.transports[0]!.points) {
+      if (point.state !== 'ok') throw new Error(`raw-socket ${point.sizeBytes}: ${point.state}`);
+      expect(point.samples).toBeGreaterThanOrEqual(2);
+      expect(point.warmupExchanges).toBeGreaterThanOrEqual(3);
+      expect(point.firstRoundTripMs).toBeGreaterThan(0);
+      expect(point.roundTripMs!.p10).toBeLessThanOrEqual(point.roundTripMs!.p90!);
+    }
     expect(run.stderr).toBe(''); // piped: no progress line
   });
 
   it('prints the summary table and failure points when not --json', async () => {
     const run = await runCli(['sweep', '--transports', 'naive-socket', '--sizes', '1KiB,1MiB', '--quick', '--out', path.join(outDir, 'table')]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^MB\/s +1 KiB +1 MiB\nnaive-socket +[\d.]+ +(corrupted|error)\n/);
+    expect(run.stdout).toMatch(/^MB\/s +1 KiB +1 MiB\nnaive-socket +[\d.]+~? +(corrupted|error)\n/);
     expect(run.stdout).toMatch(/Failure points:\n {2}naive-socket {2}(corrupted|error) at 1 MiB: /);
     expect(run.stdout).toContain(`wrote ${path.join(outDir, 'table')}`);
     expect(run.stderr).toBe('');

@@ -98,6 +98,15 @@ describe('bounds', () => {
     const small = await peer.exchange({ kind: 'echo' }, { kind: 'bytes', bytes: Buffer.from('danach') });
     expect(small.reply).toEqual({ kind: 'bytes', bytes: Buffer.from('danach') });
   });
+
+  it('raw-socket refuses a request above maxMessageBytes before sending, and keeps working', async () => {
+    const peer = await start('raw-socket', { timeoutMs: 10_000, maxMessageBytes: 1024 * 1024 });
+    const error = await failure(peer.exchange({ kind: 'echo' }, { kind: 'bytes', bytes: Buffer.alloc(2 * 1024 * 1024) }));
+    expect(error.kind).toBe('refused');
+    expect(error.message).toMatch(/above the maximum of 1048576 bytes/);
+    const small = await peer.exchange({ kind: 'echo' }, { kind: 'bytes', bytes: Buffer.from('danach') });
+    expect(small.reply).toEqual({ kind: 'bytes', bytes: Buffer.from('danach') });
+  });
 });
 
 describe("job 'diff'", () => {

@@ -1,18 +1,18 @@
-import type net from 'node:net';
-import { asError } from '../../format/error.js';
-import { controlFrame, dataFrames, FrameReader, FramingError, MessageAssembler, refusalReason } from './framing.js';
+import type { Link } from '../shared/in-place-link/socket.js';
+import { controlFrame, dataFrames, FramingError, refusalReason } from './framing.js';
 import type { ControlMessage } from './messages.js';
+import { ChunkedFrameReader } from './reader.js';
 
-// One end of a chunked connection, used the same way by parent and peer. Sending a message:
+// One end of a chunked link, used the same way by parent and peer. Sending a message:
 //   announce(size) -> wait for "ready" (or "refused") -> data frames.
-// Receiving: on announce, refuse above the maximum before allocating, else allocate the whole
-// message once, answer "ready", copy the data frames into it.
+// Receiving (reader.ts, in place): on announce, refuse above the maximum before allocating, else
+// answer "ready" and allocate the whole message once; the data frames land straight in it.
 
 export interface EndpointHandlers {
   message(message: Buffer): void;
   /** We refused an incoming message (too big): the exchange it belonged to fails. */
   refusedIncoming(reason: string): void;
-  /** Garbage, a protocol violation or the connection ended: the endpoint is unusable. */
+  /** Garbage, a protocol violation or the link ended: the endpoint is unusable. */
   failed(error: Error): void;
 }
 
@@ -26,31 +26,42 @@ export class RefusedError extends Error {
 }
 
 export class ChunkedEndpoint {
-  /** Every byte written and read, frame headers and control frames included. */
-  bytesWritten = 0;
-  bytesRead = 0;
-  private readonly reader: FrameReader;
-  private incoming: MessageAssembler | null = null;
+  /** Hand this to the link before it connects: the inbound connection reads in place through it. */
+  readonly reader: ChunkedFrameReader;
+  private link: Link | null = null;
   private outgoing: { parts: Buffer[]; resolve: () => void; reject: (error: Error) => void } | null = null;
   private failure: Error | null = null;
 
   constructor(
-    private readonly socket: net.Socket,
     private readonly options: EndpointOptions,
     private readonly handlers: EndpointHandlers,
   ) {
-    this.reader = new FrameReader({ control: (message) => this.onControl(message), data: (piece) => this.onData(piece) });
-    socket.on('data', (chunk: Buffer) => {
-      this.bytesRead += chunk.length;
-      this.guarded(() => this.reader.push(chunk));
+    this.reader = new ChunkedFrameReader(options.maxMessageBytes, {
+      control: (message) => this.onControl(message),
+      message: (message) => handlers.message(message),
     });
-    socket.on('end', () => {
-      this.guarded(() => this.reader.end());
-      const progress = this.incoming ? ` (message incomplete: ${this.incoming.receivedBytes} of ${this.incoming.sizeBytes} bytes)` : '';
-      this.fail(new Error(`connection ended${progress}`));
-    });
-    socket.on('error', (error) => this.fail(error));
-    socket.on('close', () => this.fail(new Error('connection closed')));
+  }
+
+  /** Starts using the link: writes go out on its outbound connection; either connection ending ends the endpoint. */
+  attach(link: Link): void {
+    this.link = link;
+    for (const socket of [link.inbound, link.outbound]) {
+      socket.on('error', (error) => this.fail(error));
+      socket.on('close', () => {
+        const progress = this.reader.incomingProgress;
+        const incomplete = progress ? ` (message incomplete: ${progress.receivedBytes} of ${progress.sizeBytes} bytes)` : '';
+        this.fail(new Error(`connection closed${incomplete}`));
+      });
+    }
+  }
+
+  /** Every byte written and read, frame headers and control frames included. */
+  get bytesWritten(): number {
+    return this.link?.outbound.bytesWritten ?? 0;
+  }
+
+  get bytesRead(): number {
+    return this.link?.inbound.bytesRead ?? 0;
   }
 
   /** Sends one message; resolves once its data is handed to the socket, rejects if refused. */
@@ -63,19 +74,19 @@ export class ChunkedEndpoint {
     });
   }
 
+  // Runs inside the reader's commit: a throw here is a FramingError that drops the inbound connection.
   private onControl(message: ControlMessage): void {
     switch (message.type) {
       case 'announce': {
-        if (this.incoming) throw new FramingError('announce while a message is still arriving');
         const reason = refusalReason(message.sizeBytes, this.options.maxMessageBytes);
         if (reason !== null) {
           this.write([controlFrame({ type: 'refused', reason })]);
           this.handlers.refusedIncoming(reason);
           return;
         }
-        this.incoming = new MessageAssembler(message.sizeBytes);
+        // "ready" first: an empty message is delivered by expectMessage at once, and its answer must follow.
         this.write([controlFrame({ type: 'ready' })]);
-        if (message.sizeBytes === 0) this.deliver();
+        this.reader.expectMessage(message.sizeBytes);
         return;
       }
       case 'ready': {
@@ -97,36 +108,13 @@ export class ChunkedEndpoint {
     return outgoing;
   }
 
-  private onData(piece: Buffer): void {
-    if (!this.incoming) throw new FramingError('data frame without an announced message');
-    this.incoming.write(piece);
-    if (this.incoming.complete) this.deliver();
-  }
-
-  private deliver(): void {
-    const message = (this.incoming as MessageAssembler).buffer;
-    this.incoming = null;
-    this.handlers.message(message);
-  }
-
   private write(buffers: Buffer[]): void {
+    const socket = this.link?.outbound;
+    if (!socket) throw new Error('chunked endpoint: write before the link is attached');
     // Corked: the frame headers and their data views leave in as few writev calls as possible.
-    this.socket.cork();
-    for (const buffer of buffers) {
-      this.bytesWritten += buffer.length;
-      this.socket.write(buffer);
-    }
-    this.socket.uncork();
-  }
-
-  private guarded(step: () => void): void {
-    if (this.failure) return;
-    try {
-      step();
-    } catch (error) {
-      this.fail(asError(error));
-      this.socket.destroy();
-    }
+    socket.cork();
+    for (const buffer of buffers) socket.write(buffer);
+    socket.uncork();
   }
 
   private fail(error: Error): void {
@@ -138,6 +126,7 @@ export class ChunkedEndpoint {
   }
 
   close(): void {
-    this.socket.destroy();
+    this.link?.inbound.destroy();
+    this.link?.outbound.destroy();
   }
 }

@@ -1,6 +1,7 @@
-// The chunked protocol: the talk's sixth iteration, done right. Parent and peer hold one Unix
-// socket (the parent listens in its private temp dir, the peer connects) and send messages both
-// ways the same way (endpoint.ts), each cut into frames (framing.ts):
+// The chunked protocol: the talk's sixth iteration, done right. Parent and peer hold one in-place
+// link (shared/in-place-link: a Unix socket connection each way, in the parent's private temp dir)
+// and send messages both ways the same way (endpoint.ts), each cut into frames (framing.ts) and
+// read in place (reader.ts):
 //
 //   sender                                   receiver
 //   control  announce { sizeBytes }   ->     refuses above its maximum, before allocating anything:
@@ -8,7 +9,7 @@
 //                                                                           the connection stays)
 //                                            or allocates the whole message once:
 //                                     <-     control  ready
-//   data frames of at most frameBytes ->     copied into the allocated message until it is full
+//   data frames of at most frameBytes ->     read straight into the allocated message (onread)
 //
 // A message is one envelope (shared/envelope.ts): [uint32 BE header length][JSON header][body],
 // where the header is { type: 'request', job, payloadKind } from the parent, and { type: 'reply',
@@ -25,7 +26,7 @@ export type ControlMessage =
   | { type: 'refused'; reason: string };
 
 /** Default PeerOptions.maxMessageBytes: the largest message a receiver allocates. */
-export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 * 1024;
+export { DEFAULT_MAX_MESSAGE_BYTES } from '../shared/in-place-reader.js';
 
 /**
  * Data frame size. Measured echo round trips (2 cores, busy machine): 1 MiB frames 623 MB/s at

@@ -1,4 +1,4 @@
-import { FramingError, Landing, type InPlaceReader } from '../shared/in-place-reader.js';
+import { FramingError, Landing, TruncatedError, type InPlaceReader } from '../shared/in-place-reader.js';
 import { FRAME_HEADER_BYTES, FRAME_MAGIC, FrameType, MAX_CONTROL_BYTES, parseControl, refusalReason } from './framing.js';
 import type { ControlMessage } from './messages.js';
 
@@ -101,10 +101,10 @@ export class ChunkedFrameReader implements InPlaceReader {
   }
 
   end(): void {
-    if (this.header.filled > 0) throw new FramingError(`truncated stream: ended after ${this.header.filled} of ${FRAME_HEADER_BYTES} header bytes`);
-    if (this.control) throw new FramingError(`truncated stream: ended inside a control frame`);
+    if (this.header.filled > 0) throw new TruncatedError(`truncated stream: ended after ${this.header.filled} of ${FRAME_HEADER_BYTES} header bytes`);
+    if (this.control) throw new TruncatedError(`truncated stream: ended inside a control frame`);
     if (this.incoming) {
-      throw new FramingError(`truncated stream: ended after ${this.incoming.filled} of ${this.incoming.buffer.length} announced bytes`);
+      throw new TruncatedError(`truncated stream: ended after ${this.incoming.filled} of ${this.incoming.buffer.length} announced bytes`);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { FramingError, Landing, type InPlaceReader } from '../shared/in-place-reader.js';
+import { FramingError, Landing, TruncatedError, type InPlaceReader } from '../shared/in-place-reader.js';
 
 // raw-socket's framing, the least a stream needs to carry messages: [uint32 BE length][message].
 
@@ -60,10 +60,10 @@ export class LengthPrefixedReader implements InPlaceReader {
 
   end(): void {
     if (this.prefix.filled > 0) {
-      throw new FramingError(`stream ended inside a length prefix (${this.prefix.filled} of ${LENGTH_PREFIX_BYTES} bytes)`);
+      throw new TruncatedError(`stream ended inside a length prefix (${this.prefix.filled} of ${LENGTH_PREFIX_BYTES} bytes)`);
     }
     if (this.message) {
-      throw new FramingError(`stream ended after ${this.message.filled} of ${this.message.buffer.length} announced bytes`);
+      throw new TruncatedError(`stream ended after ${this.message.filled} of ${this.message.buffer.length} announced bytes`);
     }
   }
 }

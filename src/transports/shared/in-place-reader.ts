@@ -4,17 +4,28 @@
 // into those views, so a message is received with no copy in user space and no concatenation.
 // Readers are pure state machines: tests feed them any chunking they like.
 
-/** The stream broke the framing (garbage, a size above the limit, a truncated message). */
+/** Garbage or a protocol violation on the stream (or a size above the limit): it cannot be trusted any more. */
 export class FramingError extends Error {
   override name = 'FramingError';
 }
+
+/**
+ * The stream ended inside a frame or an announced message: the sender went away mid-message (it died,
+ * or it announced more than it sent). Not garbage: whoever owns the peer explains how it ended.
+ */
+export class TruncatedError extends Error {
+  override name = 'TruncatedError';
+}
+
+/** The largest message a receiver allocates unless told otherwise (PeerOptions.maxMessageBytes). */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 * 1024;
 
 export interface InPlaceReader {
   /** Where the next read must land: never empty, valid until the next commit(). */
   nextBuffer(): Buffer;
   /** `bytes` (1 to that view's length) landed at the start of the view nextBuffer() last gave. Throws FramingError. */
   commit(bytes: number): void;
-  /** The stream ended: throws FramingError when it ended inside a frame or message. */
+  /** The stream ended: throws TruncatedError when it ended inside a frame or message. */
   end(): void;
 }
 

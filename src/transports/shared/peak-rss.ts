@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 
 // Peak resident set size from the kernel's own high-water mark (VmHWM in /proc/<pid>/status, Linux),
 // not process.resourceUsage().maxRSS: in a forked child maxRSS also counts the parent's RSS at the
@@ -14,8 +15,26 @@ export function parseVmHwmBytes(status: string): number | null {
   return match ? Number(match[1]) * 1024 : null;
 }
 
-/** This process's peak RSS so far, in bytes (a peer reports it with every reply). */
-export function ownPeakRssBytes(): number {
+/** Calls `read` at most once per `intervalMs` (by `nowMs`); in between, its last result. */
+export function throttled(read: () => number, intervalMs: number, nowMs: () => number = () => performance.now()): () => number {
+  let last: { value: number; atMs: number } | null = null;
+  return () => {
+    const now = nowMs();
+    if (last === null || now - last.atMs >= intervalMs) last = { value: read(), atMs: now };
+    return last.value;
+  };
+}
+
+/**
+ * This process's peak RSS, in bytes, as a peer reports it with every reply: read at most every
+ * 50 ms, because reading /proc/self/status costs 30-90 us here, as much as a whole warm round trip
+ * of a small message. A peak reached since the last read shows in a reply 50 ms later; the sweep
+ * reads the peer's final figure from the kernel itself (processPeakRssBytes).
+ */
+export const ownPeakRssBytes = throttled(readOwnPeakRssBytes, 50);
+
+/** This process's peak RSS so far, in bytes, read now. */
+export function readOwnPeakRssBytes(): number {
   if (process.platform === 'linux') {
     try {
       const bytes = parseVmHwmBytes(readFileSync('/proc/self/status', 'utf8'));

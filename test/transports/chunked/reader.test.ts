@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { controlFrame, dataFrames, FRAME_HEADER_BYTES, frameHeader, FrameType } from '../../../src/transports/chunked/framing.js';
 import type { ControlMessage } from '../../../src/transports/chunked/messages.js';
 import { ChunkedFrameReader } from '../../../src/transports/chunked/reader.js';
-import { FramingError } from '../../../src/transports/shared/in-place-reader.js';
+import { FramingError, TruncatedError } from '../../../src/transports/shared/in-place-reader.js';
 import { feed, feedInReads } from '../shared/in-place-feed.js';
 
 const message = Buffer.from('Mödling Hauptbahnhof, Wörgl Süd: a message in three frames');
@@ -85,7 +85,8 @@ describe('ChunkedFrameReader (in place)', () => {
     const { reader: r, messages } = reader();
     feed(r, Buffer.concat([announce(message.length), ...dataFrames([message.subarray(0, 20)], 20)]));
     expect(messages).toEqual([]);
-    expect(() => r.end()).toThrow(new FramingError(`truncated stream: ended after 20 of ${message.length} announced bytes`));
+    expect(() => r.end()).toThrow(new TruncatedError(`truncated stream: ended after 20 of ${message.length} announced bytes`));
+    expect(() => r.end()).toThrow(TruncatedError);
   });
 
   it('a peer that announces more than it sends and then announces again', () => {
@@ -117,6 +118,7 @@ describe('ChunkedFrameReader (in place)', () => {
     feed(afterReady.reader, controlFrame({ type: 'ready' }));
     expect(() => feed(afterReady.reader, Buffer.from('GET / HTTP/1.1\r\n'))).toThrow('garbage: bad magic byte 0x47 at stream offset 22');
     expect(() => feed(reader().reader, Buffer.from([0xc6, 9, 0, 0, 0, 1]))).toThrow('garbage: unknown frame type 9');
+    expect(() => feed(reader().reader, Buffer.from([0xc6, 9, 0, 0, 0, 1]))).toThrow(FramingError);
     expect(() => feed(reader().reader, frameHeader(FrameType.control, 1 << 20))).toThrow('control frame of 1048576 bytes is above 4096');
     expect(() => feed(reader().reader, Buffer.concat([frameHeader(FrameType.control, 3), Buffer.from('{{{')]))).toThrow(
       'malformed control frame: not JSON (3 bytes)',

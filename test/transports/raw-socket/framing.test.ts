@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FramingError } from '../../../src/transports/shared/in-place-reader.js';
+import { FramingError, TruncatedError } from '../../../src/transports/shared/in-place-reader.js';
 import { LENGTH_PREFIX_BYTES, lengthPrefix, LengthPrefixedReader } from '../../../src/transports/raw-socket/framing.js';
 import { feed, feedInReads } from '../shared/in-place-feed.js';
 
@@ -80,7 +80,8 @@ describe('LengthPrefixedReader (in place)', () => {
     const { reader: r, messages } = reader();
     feed(r, Buffer.concat([lengthPrefix(100), Buffer.alloc(40, 7)]));
     expect(messages).toEqual([]);
-    expect(() => r.end()).toThrow(new FramingError('stream ended after 40 of 100 announced bytes'));
+    expect(() => r.end()).toThrow(new TruncatedError('stream ended after 40 of 100 announced bytes'));
+    expect(() => r.end()).toThrow(TruncatedError); // not garbage: the peer's end explains it
   });
 
   it('a stream that ends inside a length prefix', () => {
@@ -99,6 +100,7 @@ describe('LengthPrefixedReader (in place)', () => {
     );
     expect(allocUnsafe).not.toHaveBeenCalled();
     expect(alloc).not.toHaveBeenCalled();
+    expect(() => feed(reader(1024).reader, huge)).toThrow(FramingError);
     const { reader: atLimit, messages } = reader(1024);
     feed(atLimit, Buffer.concat([lengthPrefix(1024), Buffer.alloc(1024, 1)]));
     expect(messages[0]).toHaveLength(1024);

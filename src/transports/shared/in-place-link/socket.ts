@@ -1,14 +1,18 @@
 import { once } from 'node:events';
 import net from 'node:net';
-import type { InPlaceReader } from './in-place-reader.js';
+import { asError } from '../../../format/error.js';
+import type { InPlaceReader } from '../in-place-reader.js';
 
-// Sockets that read in place, and the link of two of them between a parent and its peer.
+// The in-place link between a parent and its peer (raw-socket, chunked): two Unix socket connections
+// in the parent's private temp dir, each read in place (`onread`) by the side that opened it.
 //
 // Only the connecting side of a Node socket can read in place: `net.connect` takes `onread`, but in
-// Node 20 `net.createServer` hands out accepted sockets without it. So a link is two connections,
-// each read by the side that opened it: the peer connects to the parent's socket and reads requests
-// from it; the parent connects to the peer's socket and reads replies from it. Each side writes on
-// the connection it accepted.
+// Node 20 `net.createServer` hands out accepted sockets without it. So the peer connects to the
+// parent's socket (toPeer) and reads requests from it, and the parent connects to the peer's socket
+// (fromPeer) and reads replies from it; each side writes on the connection it accepted. Start-up,
+// over the fork channel: the parent listens on toPeer and forks; the peer listens on fromPeer,
+// connects to toPeer and says 'link-listening'; the parent connects to fromPeer; the peer accepts it
+// and says 'ready'.
 
 /**
  * Connects to `socketPath` and reads with `onread`: every read lands in the view `reader` hands out.
@@ -30,7 +34,7 @@ export function connectReadingInPlace(socketPath: string, reader: InPlaceReader)
           return true;
         } catch (error: unknown) {
           failed = true;
-          socket.destroy(error instanceof Error ? error : new Error(String(error)));
+          socket.destroy(asError(error));
           return false;
         }
       },
@@ -41,7 +45,7 @@ export function connectReadingInPlace(socketPath: string, reader: InPlaceReader)
       reader.end();
     } catch (error: unknown) {
       failed = true;
-      socket.destroy(error instanceof Error ? error : new Error(String(error)));
+      socket.destroy(asError(error));
     }
   });
   return socket;
@@ -80,34 +84,14 @@ export function nextConnection(server: net.Server): Promise<net.Socket> {
   return once(server, 'connection').then(([socket]) => socket as net.Socket);
 }
 
-/**
- * Peer side: listens on `fromPeer`, connects to `toPeer` reading in place, says 'link-listening',
- * and resolves once the parent's connection is accepted. The caller then says 'ready'.
- */
-export async function openPeerLink(paths: LinkPaths, reader: InPlaceReader, send: (message: LinkMessage) => void): Promise<Link> {
-  const server = await listen(paths.fromPeer);
-  try {
-    const accepted = nextConnection(server);
-    const inbound = connectReadingInPlace(paths.toPeer, reader);
-    await once(inbound, 'connect');
-    send({ type: 'link-listening' });
-    return { inbound, outbound: await accepted };
-  } finally {
-    server.close();
-  }
+/** Where both ends of every socket of a link are, in the parent's private temp dir. */
+export function linkPaths(dir: { file(name: string): string }): LinkPaths {
+  return { toPeer: dir.file('to-peer.sock'), fromPeer: dir.file('from-peer.sock') };
 }
 
-/**
- * Parent side, once the peer said 'link-listening': connects to `fromPeer` reading in place and
- * takes the peer's accepted connection on `toPeer` (the parent's server, opened before the fork).
- */
-export async function openParentLink(paths: LinkPaths, accepted: Promise<net.Socket>, reader: InPlaceReader): Promise<Link> {
-  const inbound = connectReadingInPlace(paths.fromPeer, reader);
-  try {
-    await once(inbound, 'connect');
-    return { inbound, outbound: await accepted };
-  } catch (error) {
-    inbound.destroy();
-    throw error;
-  }
+/** Writes a message's parts corked, so a small message's prefix and body leave in one writev. */
+export function writeParts(socket: net.Socket, parts: readonly Buffer[]): void {
+  socket.cork();
+  for (const part of parts) socket.write(part);
+  socket.uncork();
 }
