@@ -17,9 +17,10 @@ const TICK_MS = 1;
  * cannot do, so a peak inside one long synchronous step may be missed: the reading is a lower bound.
  */
 export function startProbe(): { stop(): ProbeReading } {
-  let lastTickMs = performance.now();
-  let maxBlockMs = 0;
+  // RSS first: reading it takes a while on a loaded machine, and that is not the exchange's block.
   let peakRssBytes = process.memoryUsage.rss();
+  let maxBlockMs = 0;
+  let lastTickMs = performance.now();
   const observe = (): void => {
     const now = performance.now();
     maxBlockMs = Math.max(maxBlockMs, now - lastTickMs - TICK_MS);

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { readResult } from '../../src/results/store.js';
 import { defaultRun, listRuns, loadRun } from '../../src/results/run-results.js';
 import { scenarioCommand, sweepCommand } from '../../src/report/commands.js';
+import { renderReport } from '../../src/report/report.js';
 import { failureTable, firstRoundTripTable, roundTripTable, scenarioTable, sweepTable } from '../../src/report/tables.js';
-import type { ScenarioResult } from '../../src/results/schema.js';
+import type { ScenarioResult, SweepResult } from '../../src/results/schema.js';
 import { FIXTURES_DIR, RUN_A, RUN_B, RUN_C, fixtureSweep, fixtureWarmSweep } from './builders.js';
 
 async function fixtureScenarios(): Promise<Map<string, ScenarioResult>> {
@@ -171,5 +172,31 @@ describe('reproduction commands', () => {
     expect(sweepCommand(fixtureSweep())).toBe(
       'npm run sweep -- --transports fork-json,fork-advanced,node-ipc,naive-socket,buffer-zlib,chunked,worker-transfer,raw-socket --sizes 1024,16384,65536,262144,1048576,16777216,67108864 --max-size 67108864 --payload bytes --repeat 3 --timeout 30 --child-heap-mb 512',
     );
+  });
+});
+
+describe('the report\'s sweep section', () => {
+  const render = (sweep: SweepResult): string =>
+    renderReport(
+      { runId: 'run-x', scenarios: new Map(), sweep: { result: sweep, file: 'run-x/sweep.json' }, unreadable: [] },
+      { resultsDirLabel: 'results', generatedAt: new Date('2026-04-10T09:00:00Z'), charts: [] },
+    );
+
+  it('shows warm round trips with their spread and the cold first round trips (schema 3)', () => {
+    const text = render(fixtureWarmSweep());
+    expect(text).toContain('### Round trip, warm');
+    expect(text).toContain('| raw-socket | 0.10 (0.09–0.14) n=1650 |');
+    expect(text).toContain('### First round trip of a fresh peer (cold)');
+    expect(text).toContain('† = noisy: the margin of error of the samples\' mean is above ±10 %.');
+    expect(text).toContain('1 KiB 1.43x / 1.32x'); // claim 3, warm / cold
+    expect(text).not.toContain('predates warm sampling');
+  });
+
+  it('says what an older sweep (schema 1) did not record, and still shows its figures', () => {
+    const text = render(fixtureSweep());
+    expect(text).toContain('_This sweep predates warm sampling (schemaVersion 1)');
+    expect(text).toContain('| raw-socket | 4.10 | 52.0 |');
+    expect(text).toContain('(spread not recorded)');
+    expect(text).toContain('| fork-json | not recorded |');
   });
 });
