@@ -34,8 +34,8 @@ describe('sweep command', () => {
     expect(printed.state).toBe('completed');
     expect(printed.config).toMatchObject({ transports: ['raw-socket'], sizesBytes: [1024, 65536], repeat: 2, timeoutMs: 30_000 });
     expect(printed.transports[0]!.points.map((p) => [p.sizeBytes, p.state])).toEqual([[1024, 'ok'], [65536, 'ok']]);
-    // Warm-sampled (schema 2): at least --repeat samples after a warm-up, the cold exchange apart.
-    expect(printed.schemaVersion).toBe(2);
+    // Warm-sampled (schema 3): at least --repeat samples after a warm-up, the cold exchange apart.
+    expect(printed.schemaVersion).toBe(3);
     for (const point of printed.transports[0]!.points) {
       if (point.state !== 'ok') throw new Error(`raw-socket ${point.sizeBytes}: ${point.state}`);
       expect(point.samples).toBeGreaterThanOrEqual(2);
