@@ -178,7 +178,7 @@ describe('reproduction commands', () => {
 describe('the report\'s sweep section', () => {
   const render = (sweep: SweepResult): string =>
     renderReport(
-      { runId: 'run-x', scenarios: new Map(), sweep: { result: sweep, file: 'run-x/sweep.json' }, unreadable: [] },
+      { runId: 'run-x', scenarios: new Map(), sweep: { result: sweep, file: 'run-x/sweep.json' }, unreadable: [], byNode: [] },
       { resultsDirLabel: 'results', generatedAt: new Date('2026-04-10T09:00:00Z'), charts: [] },
     );
 
