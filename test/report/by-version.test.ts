@@ -121,7 +121,7 @@ describe('the report of two versions, one of which had a transport fail', () => 
   it('names the Node version above the main figures', () => {
     expect(report).toContain('Judged from the results of Node v20.20.2.');
     expect(section(report, '## Scenarios')).toContain('(kept = during imports / idle). Measured on Node v20.20.2.');
-    expect(section(report, '## Message-size sweep')).toContain('— = size not planned. Measured on Node v20.20.2.');
+    expect(section(report, '## Message-size sweep')).toContain("— = size not planned. † = noisy: the margin of error of the samples' mean is above ±10 %. Measured on Node v20.20.2.");
   });
 });
 
