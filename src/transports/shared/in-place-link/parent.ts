@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type net from 'node:net';
 import type { TransportId } from '../../registry.js';
-import type { PeerOptions } from '../../types.js';
+import { TransportError, type PeerOptions } from '../../types.js';
 import { ChildOwner } from '../child-owner.js';
 import type { InPlaceReader } from '../in-place-reader.js';
 import { PrivateTempDir } from '../temp-dir.js';
@@ -26,6 +26,27 @@ function peerSays(owner: ChildOwner, type: LinkMessage['type']): Promise<void> {
 }
 
 /**
+ * Rejects when `socket` errors or closes, until `settled` is called: during start-up nobody else
+ * listens yet, and an 'error' without a listener would take this process down.
+ */
+function breakage(socket: net.Socket, what: string): { broken: Promise<never>; settled: () => void } {
+  let onBreak: (error?: Error) => void = () => undefined;
+  const broken = new Promise<never>((_resolve, reject) => {
+    onBreak = (error?: Error) => reject(new TransportError('error', `${what}: ${error?.message ?? 'connection closed'}`));
+  });
+  broken.catch(() => undefined); // observed by the race below, or not at all once settled
+  socket.on('error', onBreak);
+  socket.on('close', onBreak);
+  return {
+    broken,
+    settled: () => {
+      socket.off('error', onBreak);
+      socket.off('close', onBreak);
+    },
+  };
+}
+
+/**
  * Forks the peer of `transportId` (argv: to-peer path, from-peer path, ...args) and opens the link
  * (see socket.ts), replies landing in place through `reader`. Every step is bounded by the timeout;
  * on any failure the sockets, the peer and the temp dir are gone before this rejects.
@@ -46,10 +67,21 @@ export async function startLinkedPeer(transportId: TransportId, options: PeerOpt
     const what = `${transportId} peer start-up`;
     await owner.guard(listening, options.timeoutMs, what);
     inbound = connectReadingInPlace(paths.fromPeer, reader);
-    await owner.guard(once(inbound, 'connect'), options.timeoutMs, what);
-    const outbound = await owner.guard(accepted, options.timeoutMs, what);
-    await owner.guard(ready, options.timeoutMs, what);
-    return { owner, dir, link: { inbound, outbound } };
+    const inboundBreak = breakage(inbound, `${transportId} link during start-up`);
+    try {
+      await owner.guard(Promise.race([once(inbound, 'connect'), inboundBreak.broken]), options.timeoutMs, what);
+      const outbound = await owner.guard(Promise.race([accepted, inboundBreak.broken]), options.timeoutMs, what);
+      const outboundBreak = breakage(outbound, `${transportId} link during start-up`);
+      try {
+        await owner.guard(Promise.race([ready, inboundBreak.broken, outboundBreak.broken]), options.timeoutMs, what);
+      } finally {
+        outboundBreak.settled();
+      }
+      // The caller attaches its own listeners before any I/O event can run (no await in between).
+      return { owner, dir, link: { inbound, outbound } };
+    } finally {
+      inboundBreak.settled();
+    }
   } catch (error) {
     inbound?.destroy();
     void accepted?.then((socket) => socket.destroy());
