@@ -5,13 +5,14 @@ import cluster from './cluster.js';
 import forkSend from './fork-send.js';
 import nodeIpc from './node-ipc.js';
 import singleThread from './single-thread.js';
+import workerPool from './worker-pool.js';
 
 /**
- * Every runnable scenario, in the talk's order (the order of every table and chart). A new scenario
- * is one file plus one line here. Loading this list loads only metadata: each scenario imports its
- * server code when it serves.
+ * Every runnable scenario, in the talk's order, then those beyond it (the order of every table and
+ * chart). A new scenario is one file plus one line here. Loading this list loads only metadata: each
+ * scenario imports its server code when it serves.
  */
-export const scenarios: readonly ScenarioDefinition[] = [singleThread, cluster, forkSend, nodeIpc, bufferZlib, chunked];
+export const scenarios: readonly ScenarioDefinition[] = [singleThread, cluster, forkSend, nodeIpc, bufferZlib, chunked, workerPool];
 
 export const scenarioIds = (): string[] => scenarios.map((s) => s.id);
 

@@ -61,6 +61,10 @@ export interface ImportRecord {
   workerPid?: number;
   /** Longest event-loop block of the HTTP process while this import's transfer ran, when measured. */
   transferBlockMs?: number;
+  /** Where imports queue (a worker pool, --pool's one child): from the hand-over until the work began. */
+  queuedMs?: number;
+  /** Peak RSS of the child that ran the import, as it reported it (absent for worker threads). */
+  peerPeakRssBytes?: number;
 }
 
 /** What became of the imports one serving process was asked for (its admission limit and counts). */
@@ -110,6 +114,8 @@ export interface CompletedScenarioResult extends ScenarioResultBase {
   eventLoop: Record<string, EventLoopSummary>;
   /** Per serving pid, over the whole run; absent in files written before it was counted. */
   admission?: Record<string, ImportAdmissionCounts>;
+  /** Peak RSS of each serving process over the run (its worker threads included), bytes. */
+  peakRssBytes?: Record<string, number>;
   timeline: TimelinePoint[];
   /** Things that happened to the processes during the run (worker died and was replaced, ...). */
   events?: string[];

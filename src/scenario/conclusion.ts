@@ -18,6 +18,29 @@ function admissionLine(result: CompletedScenarioResult): string | null {
   );
 }
 
+/** Where imports queued (a pool): how long they waited for a free worker. */
+function queueLine(result: CompletedScenarioResult): string | null {
+  const waits = result.imports.filter((imp) => imp.ok && imp.queuedMs !== undefined).map((imp) => imp.queuedMs as number);
+  if (waits.length === 0) return null;
+  const sorted = [...waits].sort((a, b) => a - b);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
+  return (
+    `From hand-over to the job's start in a worker (waiting for a free one, plus the copy into it) imports took ${formatDurationMs(median)} at the median, ` +
+    `${formatDurationMs(sorted.at(-1) ?? 0)} at most, over ${waits.length} completed import(s).`
+  );
+}
+
+/** Peak memory of the serving processes (worker threads included) and of the largest import child. */
+function memoryLine(result: CompletedScenarioResult): string | null {
+  const servers = Object.values(result.peakRssBytes ?? {});
+  if (servers.length === 0) return null;
+  const children = result.imports.map((imp) => imp.peerPeakRssBytes).filter((bytes): bytes is number => bytes !== undefined);
+  return (
+    `Peak RSS: ${formatBytes(Math.max(...servers))} for the HTTP process${servers.length > 1 ? ' (largest of its processes)' : ''}` +
+    (children.length > 0 ? `, plus up to ${formatBytes(Math.max(...children))} for the child running an import.` : ' (any worker threads included).')
+  );
+}
+
 /** What the numbers say, in sentences computed from the result alone. */
 export function scenarioConclusions(result: CompletedScenarioResult): string[] {
   const { baseline, underLoad } = result.phases;
@@ -89,6 +112,10 @@ export function scenarioConclusions(result: CompletedScenarioResult): string[] {
         (blocks.length > 0 ? `; the hand-off blocked the HTTP process for up to ${formatDurationMs(Math.max(...blocks))}.` : '.'),
     );
   }
+  const queue = queueLine(result);
+  if (queue !== null) lines.push(queue);
+  const memory = memoryLine(result);
+  if (memory !== null) lines.push(memory);
   lines.push(...capacityConclusions(result));
   const admission = admissionLine(result);
   if (admission !== null) lines.push(admission);

@@ -9,8 +9,8 @@ import type { TransportId } from '../transports/types.js';
 export interface ScenarioDefinition {
   id: string;
   title: string;
-  /** Which iteration of the talk (1-6) this recreates. */
-  talkIteration: number;
+  /** Which iteration of the talk (1-6) this recreates; null: beyond the talk. */
+  talkIteration: number | null;
   /** What was tried and how it is wired, in a few sentences. */
   story: string;
   /** Transport the imports cross, when the work runs in a child. */

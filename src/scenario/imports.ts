@@ -18,6 +18,8 @@ export interface ImportReply {
   bytesFromWorker?: number;
   workerPid?: number;
   transferBlockMs?: number;
+  queuedMs?: number;
+  peerPeakRssBytes?: number;
   error?: string;
 }
 
@@ -66,6 +68,8 @@ export function importOutcome(status: number, body: ImportReply | null): Omit<Im
     ...(ok ? {} : { error: status === 200 ? 'HTTP 200 without the bytes moved' : `HTTP ${status}: ${body.error ?? 'no message'}` }),
     ...(body.workerPid !== undefined ? { workerPid: body.workerPid } : {}),
     ...(body.transferBlockMs !== undefined ? { transferBlockMs: body.transferBlockMs } : {}),
+    ...(body.queuedMs !== undefined ? { queuedMs: body.queuedMs } : {}),
+    ...(body.peerPeakRssBytes !== undefined ? { peerPeakRssBytes: body.peerPeakRssBytes } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { SCHEMA_VERSION, type ImportRecord, type Phase, type ScenarioResult } fr
 import { busyWorkerStats } from './busy.js';
 import { measureCapacity } from './capacity.js';
 import type { ServeConfig } from '../server/contract.js';
+import type { Handoff } from '../transports/types.js';
 import type { ScenarioDefinition } from './define.js';
 import { runImports } from './imports.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
@@ -31,6 +32,8 @@ export interface ScenarioRunConfig {
   capacityS: number;
   capacityConnections: number;
   maxImports: number;
+  /** worker-pool only: the hand-off and the queue's length. */
+  workerPool?: { handoff: Handoff; maxQueue: number };
 }
 
 export interface RunHooks {
@@ -95,6 +98,7 @@ export async function runScenario(
     importTimeoutMs: config.importTimeoutS * 1000,
     childHeapMb: config.childHeapMb,
     maxImports: config.maxImports,
+    ...(config.workerPool ? { workerPool: config.workerPool } : {}),
   };
   try {
     hooks.log(`starting ${scenario.id} server`);
@@ -160,7 +164,7 @@ export async function runScenario(
     const imports: ImportRecord[] = rawImports.map((imp) => ({ ...imp, startedAtMs: imp.startedAtMs + shiftMs }));
     phases.underLoad = summarizePhase(recording);
     // Collected before the capacity phases, so the event-loop figures are the under-load phase's.
-    const { eventLoop } = await server.collectMetrics();
+    const { eventLoop, peakRssBytes } = await server.collectMetrics();
     const capacity =
       config.capacityS > 0
         ? await measureCapacity(
@@ -188,6 +192,7 @@ export async function runScenario(
       imports,
       eventLoop,
       admission,
+      ...(peakRssBytes ? { peakRssBytes } : {}),
       timeline: downsampleTimeline(recording.samples, TIMELINE_POINTS),
       busyWorker: busyWorkerStats(recording.samples, imports),
       events: [...server.events],

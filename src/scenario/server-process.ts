@@ -138,7 +138,8 @@ export async function startServerProcess(scenarioId: string, config: ServeConfig
     },
     collectMetrics: async () => {
       const reply = await ask('collect-metrics');
-      return reply?.type === 'metrics' ? { eventLoop: reply.eventLoop, admission: reply.admission } : { eventLoop: {}, admission: {} };
+      if (reply?.type !== 'metrics') return { eventLoop: {}, admission: {} };
+      return { eventLoop: reply.eventLoop, admission: reply.admission, ...(reply.peakRssBytes ? { peakRssBytes: reply.peakRssBytes } : {}) };
     },
     stop,
   };

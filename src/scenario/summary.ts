@@ -35,14 +35,16 @@ export function renderScenarioSummary(result: ScenarioResult, resultFile: string
     ),
   );
   if (result.imports.length > 0) {
+    const queued = result.imports.some((imp) => imp.queuedMs !== undefined);
     out.push(
       '',
       textTable(
-        ['import', 'start', 'duration', 'to worker', 'from worker', 'worker pid', 'result'],
+        ['import', 'start', 'duration', ...(queued ? ['queued'] : []), 'to worker', 'from worker', 'worker pid', 'result'],
         result.imports.map((imp, i) => [
           `#${i + 1}`,
           formatDurationMs(imp.startedAtMs),
           formatDurationMs(imp.durationMs),
+          ...(queued ? [imp.queuedMs !== undefined ? formatDurationMs(imp.queuedMs) : '-'] : []),
           formatBytes(imp.bytesToWorker),
           formatBytes(imp.bytesFromWorker),
           imp.workerPid !== undefined ? String(imp.workerPid) : '-',

@@ -73,11 +73,12 @@ export async function serveClusterPrimary({ config, emit }: ServeContext): Promi
       await askAll('reset-metrics');
     },
     collectMetrics: async () => {
-      const metrics: ServerMetrics = { eventLoop: {}, admission: {} };
+      const metrics: ServerMetrics = { eventLoop: {}, admission: {}, peakRssBytes: {} };
       for (const reply of await askAll('collect-metrics')) {
         if (reply?.type !== 'metrics') continue;
         Object.assign(metrics.eventLoop, reply.eventLoop);
         Object.assign(metrics.admission, reply.admission);
+        Object.assign(metrics.peakRssBytes ?? {}, reply.peakRssBytes);
       }
       return metrics;
     },

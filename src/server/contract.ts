@@ -1,4 +1,5 @@
 import type { EventLoopSummary, ImportAdmissionCounts } from '../results/schema.js';
+import type { Handoff } from '../transports/types.js';
 
 // What a scenario's server process is given and what it offers back: the contract between the
 // server code here and whoever starts it (the scenario runner, through src/serve-scenario.ts).
@@ -10,7 +11,7 @@ export interface ServeConfig {
   port: number;
   /** Size of the "database" the light requests read from. */
   records: number;
-  /** cluster: number of HTTP workers. */
+  /** cluster: number of HTTP workers; worker-pool: threads in the pool. */
   workers: number;
   /** IPC scenarios: keep the child alive across imports instead of forking one per import. */
   pool: boolean;
@@ -20,12 +21,16 @@ export interface ServeConfig {
   childHeapMb: number | null;
   /** Imports each serving process takes in flight at once; more are answered 503 with Retry-After. */
   maxImports: number;
+  /** worker-pool: how the records cross to a worker, and how many imports may wait for one. */
+  workerPool?: { handoff: Handoff; maxQueue: number };
 }
 
 /** What the runner collects from the serving processes after a phase, keyed by pid. */
 export interface ServerMetrics {
   eventLoop: Record<string, EventLoopSummary>;
   admission: Record<string, ImportAdmissionCounts>;
+  /** Peak RSS of each serving process so far (the kernel's high-water mark), bytes. */
+  peakRssBytes?: Record<string, number>;
 }
 
 /** What a serving process (or a cluster primary for its workers) offers the runner. */

@@ -19,6 +19,13 @@ export interface ImportOutcome {
   workerPid: number;
   /** Longest event-loop block of the HTTP process during the hand-off, when the work ran elsewhere. */
   transferBlockMs?: number;
+  /**
+   * Where imports queue (a worker pool, or --pool's one child): from the hand-over until the work
+   * began, ms. A pool's figure includes the hand-over's transit (the clone's copy into the worker).
+   */
+  queuedMs?: number;
+  /** Peak RSS the child that ran the import reported for itself, bytes (not for worker threads). */
+  peerPeakRssBytes?: number;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ServeConfig, ServingHandle } from './contract.js';
 import { createApp } from './app.js';
 import { ImportAdmission } from './admission.js';
 import type { RunImport } from './import-job.js';
+import { ownPeakRssBytes } from '../transports/shared/peak-rss.js';
 import { eventLoopSummary, resetEventLoopDelay } from './metrics.js';
 
 export function listen(server: http.Server, host: string, port: number): Promise<number> {
@@ -36,7 +37,11 @@ export async function serveApp(
     port,
     pids: [process.pid],
     resetMetrics: async () => resetEventLoopDelay(), // admission counts the whole run
-    collectMetrics: async () => ({ eventLoop: { [process.pid]: eventLoopSummary() }, admission: { [process.pid]: admission.snapshot() } }),
+    collectMetrics: async () => ({
+      eventLoop: { [process.pid]: eventLoopSummary() },
+      admission: { [process.pid]: admission.snapshot() },
+      peakRssBytes: { [process.pid]: ownPeakRssBytes() },
+    }),
     close: async () => {
       await closeServer(server);
       await onClose();

@@ -47,7 +47,7 @@ export interface ExchangeResult {
   bytesToPeer: number;
   bytesFromPeer: number;
   roundTripMs: number;
-  /** A pool: from the hand-over until a worker began the job (waiting for a free worker, and the transit). */
+  /** A pool: from the hand-over until a worker began the job (waiting for a free worker, and encode, transit, decode). */
   queuedMs?: number;
 }
 

@@ -1,5 +1,7 @@
 import net from 'node:net';
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { resolveScenarioConfig, type ScenarioArgs } from '../../src/commands/scenario.js';
 import { runCli } from '../helpers/cli.js';
 import { watchDescendants } from '../helpers/processes.js';
 
@@ -49,5 +51,53 @@ describe('scenario command: bad input', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('single-thread  1. Naive single thread');
     expect(run.stdout).toContain('cluster        2. cluster');
+    expect(run.stdout).toContain('worker-pool    beyond the talk: A piscina pool of worker threads');
+  });
+
+  it('rejects a bad --handoff, and worker-pool options given to another scenario', async () => {
+    expectUsageError(await runCli(['scenario', 'worker-pool', '--handoff', 'telepathy']), '--handoff accepts one of: clone, bytes (got "telepathy")');
+    expectUsageError(await runCli(['scenario', 'fork-send', '--max-queue', '3']), '--max-queue applies to the worker-pool scenario only');
+  });
+});
+
+describe('worker-pool options', () => {
+  const args = (id: string, extra: Partial<ScenarioArgs> = {}): ScenarioArgs => ({
+    id,
+    duration: '15',
+    warmup: '2',
+    rate: '50',
+    records: '1000',
+    imports: '2',
+    changes: '0.1',
+    work: '0',
+    reconnect: false,
+    pool: false,
+    host: '127.0.0.1',
+    port: '0',
+    'import-timeout': '300',
+    capacity: '5',
+    'capacity-connections': '10',
+    json: false,
+    out: 'results',
+    ...extra,
+  });
+
+  it('default to cores - 1 workers (at least 1), a queue of 4 per worker, clone, and admission at workers + queue', () => {
+    const workers = Math.max(1, os.availableParallelism() - 1);
+    expect(resolveScenarioConfig(args('worker-pool'))).toMatchObject({ workers, maxImports: workers * 5, workerPool: { handoff: 'clone', maxQueue: workers * 4 } });
+  });
+
+  it('take --workers, --handoff, --max-queue (0: no queue) and an explicit --max-imports', () => {
+    const config = resolveScenarioConfig(args('worker-pool', { workers: '3', handoff: 'bytes', 'max-queue': '0', 'max-imports': '10' }));
+    expect(config).toMatchObject({ workers: 3, maxImports: 10, workerPool: { handoff: 'bytes', maxQueue: 0 } });
+    expect(resolveScenarioConfig(args('worker-pool', { workers: '2', 'max-queue': '1' })).maxImports).toBe(3);
+  });
+
+  it('are recorded only for worker-pool; other scenarios keep their defaults', () => {
+    const forkSend = resolveScenarioConfig(args('fork-send'));
+    expect(forkSend.workerPool).toBeUndefined();
+    expect(forkSend.maxImports).toBe(os.availableParallelism());
+    expect(() => resolveScenarioConfig(args('chunked', { handoff: 'bytes' }))).toThrow('--handoff applies to the worker-pool scenario only');
+    expect(() => resolveScenarioConfig(args('worker-pool', { 'max-queue': '-1' }))).toThrow('--max-queue must be an integer from 0 to 1000 (got "-1")');
   });
 });

@@ -29,6 +29,8 @@ describe('cleanup', () => {
   it.each([
     ['single-thread', 'SIGINT', 130],
     ['cluster', 'SIGTERM', 143],
+    // Its pool's worker threads live in the server process: gone with it, none outlives the run.
+    ['worker-pool', 'SIGINT', 130],
   ] as const)('%s interrupted by %s: no process left, port free, errored result written', async (id, signal, exitCode) => {
     const port = await freePort();
     let cliPid = 0;

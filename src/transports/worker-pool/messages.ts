@@ -30,7 +30,7 @@ export type PoolTask =
       type: 'exchange';
       job: Job;
       data: PoolData;
-      /** When the parent handed the task to piscina (epoch ms, sub-ms precision): queue time starts here. */
+      /** When the parent began the hand-over, before encoding (epoch ms, sub-ms precision): queue time starts here. */
       submittedAtMs: number;
     };
 
@@ -45,7 +45,7 @@ export interface PoolReply {
   /** Bytes handed over each way: the buffer's length, or the structured clone's serialized size. */
   requestBytes: number;
   replyBytes: number;
-  /** When the worker began and ended the task (epoch ms, sub-ms precision, the same clock in every thread). */
+  /** When the worker began the job, its data decoded, and ended it (epoch ms, sub-ms, one clock for all threads). */
   startedAtMs: number;
   finishedAtMs: number;
   threadId: number;

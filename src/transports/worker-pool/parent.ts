@@ -68,10 +68,13 @@ class PoolPeer implements TransportPeer {
     this.inFlight++;
     const startedMs = performance.now();
     try {
+      // Queue time counts from here to the job's start in the worker, with both hand-offs' encode,
+      // transit and decode inside it, so that clone and bytes compare on the same span.
+      const submittedAtMs = epochNowMs();
       // The caller hands a bytes payload over: with the bytes hand-off its buffer moves (and reads
       // as empty afterwards), as the point of transferring is not to copy.
       const { data, transferList } = encodePayload(payload, this.options.handoff, true);
-      const task: PoolTask = { type: 'exchange', job, data, submittedAtMs: epochNowMs() };
+      const task: PoolTask = { type: 'exchange', job, data, submittedAtMs };
       const reply = (await this.pool.run(task, { transferList, signal: stop.signal })) as PoolReply;
       this.noteRun(reply.finishedAtMs - reply.startedAtMs);
       return {

@@ -12,12 +12,16 @@ import { dataBytes, decodePayload, encodePayload, epochNowMs, type PoolPong, typ
  */
 export default function workerPoolTask(task: PoolTask): PoolPong | PoolReply | ReturnType<typeof move> {
   if (task.type === 'ping') return { type: 'pong', threadId };
+  const request = decodePayload(task.data);
+  // The job starts once its data is decoded: queue time (parent side) ends here.
   const startedAtMs = epochNowMs();
-  const requestBytes = dataBytes(task.data);
-  const result = runJob(task.job, decodePayload(task.data));
+  const result = runJob(task.job, request);
+  const finishedAtMs = epochNowMs();
   // The worker owns what it received: an echo of bytes hands the same ArrayBuffer back, uncopied.
   const { data, transferList } = encodePayload(result, task.data.form, true);
-  const reply: PoolReply = { type: 'reply', data, requestBytes, replyBytes: dataBytes(data), startedAtMs, finishedAtMs: epochNowMs(), threadId };
+  // Counted outside the queue and run times: for a clone, counting means serializing once more
+  // (here, off the HTTP thread), which delays the reply by that much.
+  const reply: PoolReply = { type: 'reply', data, requestBytes: dataBytes(task.data), replyBytes: dataBytes(data), startedAtMs, finishedAtMs, threadId };
   // Piscina's Transferable protocol: the value to send, and what moves with it.
   return transferList.length === 0 ? reply : move({ [transferableSymbol]: transferList, [valueSymbol]: reply });
 }
