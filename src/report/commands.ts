@@ -28,6 +28,9 @@ const SCENARIO_OPTIONS: OptionMap[] = [
   { key: 'childHeapMb', flag: 'child-heap-mb' },
   { key: 'capacityS', flag: 'capacity' },
   { key: 'capacityConnections', flag: 'capacity-connections' },
+  // worker-pool's, kept in config.workerPool
+  { key: 'handoff', flag: 'handoff' },
+  { key: 'maxQueue', flag: 'max-queue' },
 ];
 
 const SWEEP_OPTIONS: OptionMap[] = [
@@ -59,7 +62,8 @@ function command(script: string, args: string[]): string {
 }
 
 export function scenarioCommand(result: ScenarioResult): string {
-  const args = flags(result.config, SCENARIO_OPTIONS);
+  const pool = result.config.workerPool;
+  const args = flags({ ...result.config, ...(typeof pool === 'object' && pool !== null ? pool : {}) }, SCENARIO_OPTIONS);
   return `npm run scenario ${result.scenario}${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
 }
 

@@ -5,6 +5,7 @@ import { orderIds } from '../format/order.js';
 import type { NodeResults, RunResults } from '../results/run-results.js';
 import { byVersionSection, measuredOn, type VersionResults } from './by-version.js';
 import { claimData, claimsTable, judgeAll, machine, method, summary } from './sections.js';
+import { beyondSection } from './beyond.js';
 import { capacityMethod } from './capacity.js';
 import { settingsWarning } from './settings.js';
 import { failureTable, firstRoundTripTable, NOISY_MARK, roundTripTable, scenarioTable, sweepTable } from './tables.js';
@@ -120,6 +121,8 @@ export function renderReport(input: RunResults, options: ReportOptions): string 
     'Light requests (`GET /stations/:id`) at a fixed rate; "slow or failed" = share of light requests during imports slower than 100 ms or failed; max stall = longest time no light request completed; capacity = light requests per second autocannon got answered in its closed loop, idle and while imports ran back to back (kept = during imports / idle).' +
       measuredLine(scenarioNodes),
     scenarioTable(scenarioResults),
+    '## Beyond the talk: a worker pool against a separate process',
+    beyondSection(scenarioResults),
     '## Charts',
     chartsSection(input, options.charts),
     '## Message-size sweep',

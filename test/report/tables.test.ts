@@ -65,18 +65,20 @@ describe('scenario table', () => {
         '| node-ipc | **errored**: node-ipc client did not connect within 10000 ms | 0.90 / 2.80 | — | — | — | — | — | — | — |',
         '| buffer-zlib | completed | 0.90 / 2.80 | 1.10 / 118 / 171 | not measured | 1.2% | 180 | 3 / 3 | 5.19 | 171 |',
         '| chunked | completed | 0.90 / 2.80 | 1.00 / 3.90 / 48.8 | not measured | 0.0% | 62.0 | 2 / 3 | 4.29 | 48.0 |',
+        '| worker-pool | **no result** | — | — | — | — | — | — | — | — |',
       ].join('\n'),
     );
   });
 
   it('shows a missing scenario as such and keeps extra ones after the talk\'s', async () => {
     const scenarios = await fixtureScenarios();
-    const extra = { ...scenarios.get('chunked')!, scenario: 'worker-pool' };
+    const extra = { ...scenarios.get('chunked')!, scenario: 'carrier-pigeon' };
     scenarios.delete('chunked');
-    scenarios.set('worker-pool', extra);
+    scenarios.set('carrier-pigeon', extra);
     const lines = scenarioTable(scenarios).split('\n');
     expect(lines[7]).toBe('| chunked | **no result** | — | — | — | — | — | — | — | — |');
-    expect(lines[8]?.startsWith('| worker-pool | completed |')).toBe(true);
+    expect(lines[8]).toBe('| worker-pool | **no result** | — | — | — | — | — | — | — | — |');
+    expect(lines[9]?.startsWith('| carrier-pigeon | completed |')).toBe(true);
   });
 });
 
@@ -170,6 +172,9 @@ describe('reproduction commands', () => {
     expect(scenarioCommand(scenarios.get('cluster')!)).toBe(
       'npm run scenario cluster -- --duration 20 --warmup 2 --rate 50 --connections 50 --records 100000 --imports 3 --changes 0.1 --work 200 --workers 2 --reconnect --import-timeout 120 --capacity 5 --capacity-connections 10',
     );
+    const pool = { ...scenarios.get('fork-send')!, scenario: 'worker-pool' };
+    pool.config = { ...pool.config, workers: 3, workerPool: { handoff: 'bytes', maxQueue: 6 } };
+    expect(scenarioCommand(pool)).toMatch(/^npm run scenario worker-pool -- .* --workers 3 .* --handoff bytes --max-queue 6$/);
     expect(sweepCommand(fixtureSweep())).toBe(
       'npm run sweep -- --transports fork-json,fork-advanced,node-ipc,naive-socket,buffer-zlib,chunked,worker-transfer,raw-socket --sizes 1024,16384,65536,262144,1048576,16777216,67108864 --max-size 67108864 --payload bytes --repeat 3 --timeout 30 --child-heap-mb 512',
     );
