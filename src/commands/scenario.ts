@@ -37,6 +37,7 @@ export interface ScenarioArgs {
   'max-imports'?: string;
   handoff?: string;
   'max-queue'?: string;
+  concurrency: string;
   json: boolean;
   out: string;
   'run-id'?: string;
@@ -92,6 +93,7 @@ export function resolveScenarioConfig(args: ScenarioArgs): ScenarioRunConfig {
       args['child-heap-mb'] === undefined
         ? null
         : parseNumber('child-heap-mb', args['child-heap-mb'], { min: 16, max: 65_536, integer: true }),
+    concurrency: parseNumber('concurrency', args.concurrency, { min: 1, max: 64, integer: true }),
     capacityS: parseNumber('capacity', args.capacity, { min: 0, max: 600, integer: true }),
     capacityConnections: parseNumber('capacity-connections', args['capacity-connections'], { min: 1, max: 1000, integer: true }),
     // worker-pool: the pool's own bound (its workers plus its queue), checked before any work is done.
@@ -123,7 +125,8 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
       .option('rate', { type: 'string', requiresArg: true, default: '50', describe: 'light requests per second (fixed rate)' })
       .option('connections', { type: 'string', requiresArg: true, describe: `keep-alive connections [default: rate x ${STALL_COVERED_S}, at least 10]` })
       .option('records', { type: 'string', requiresArg: true, default: String(DEFAULT_RECORDS), describe: 'stations in the data set and in each import' })
-      .option('imports', { type: 'string', requiresArg: true, default: '2', describe: 'imports run one after another during the under-load phase' })
+      .option('imports', { type: 'string', requiresArg: true, default: '2', describe: 'imports run during the under-load phase' })
+      .option('concurrency', { type: 'string', requiresArg: true, default: '1', describe: 'imports in flight at once (1: one after another); past the pool or --max-imports they queue or get 503' })
       .option('changes', { type: 'string', requiresArg: true, default: String(DEFAULT_CHANGE_SHARE), describe: 'share of records an import adds, changes or deletes (0..1)' })
       .option('work', { type: 'string', requiresArg: true, default: String(DEFAULT_WORK_PER_RECORD), describe: 'CPU work per record (the cost knob)' })
       .option('workers', { type: 'string', requiresArg: true, describe: 'cluster: HTTP workers [default: cores, at least 2]; worker-pool: threads in the pool [default: cores - 1, at least 1]' })

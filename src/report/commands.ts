@@ -19,6 +19,7 @@ const SCENARIO_OPTIONS: OptionMap[] = [
   { key: 'connections', flag: 'connections' },
   { key: 'records', flag: 'records' },
   { key: 'imports', flag: 'imports' },
+  { key: 'concurrency', flag: 'concurrency' },
   { key: 'changes', flag: 'changes' },
   { key: 'workPerRecord', flag: 'work' },
   { key: 'workers', flag: 'workers' },

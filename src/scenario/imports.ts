@@ -5,6 +5,8 @@ import type { ImportRecord } from '../results/schema.js';
 export interface ImportPlan {
   baseUrl: string;
   count: number;
+  /** Imports in flight at once (1: one after another, as the talk's users did). */
+  concurrency: number;
   records: number;
   changes: number;
   workPerRecord: number;
@@ -102,18 +104,31 @@ function importUrl(plan: Pick<ImportPlan, 'baseUrl' | 'records' | 'changes' | 'w
 }
 
 /**
- * Runs the imports one after another (as the talk's users did), the i-th not before
- * 10% + i x 80%/count of the phase, so light traffic is measured before, during and between them.
+ * Start time of import i, relative to the phase: waves of `concurrency` imports, the waves spread
+ * over 10%..90% of the phase so light traffic is measured before, during and between them. With
+ * concurrency 1, one import after another (as the talk's users did).
+ */
+export function plannedStartMs(i: number, count: number, concurrency: number, phaseMs: number): number {
+  const waves = Math.ceil(count / concurrency);
+  return Math.round(phaseMs * (0.1 + (0.8 * Math.floor(i / concurrency)) / waves));
+}
+
+/**
+ * Runs the imports, at most `concurrency` in flight: import i starts at its planned time, or when an
+ * import in flight ends, whichever is later. Records come back in start order.
  */
 export async function runImports(plan: ImportPlan, phaseStartMs: number, signal: AbortSignal): Promise<ImportRecord[]> {
   const records: ImportRecord[] = [];
-  for (let i = 0; i < plan.count && !signal.aborted; i++) {
-    const plannedAtMs = plan.phaseMs * (0.1 + (0.8 * i) / plan.count);
-    await sleep(plannedAtMs - (performance.now() - phaseStartMs), signal);
-    if (signal.aborted) break;
-    records.push(await runOneImport(importUrl(plan, i + 1), phaseStartMs, plan.timeoutMs, signal));
-  }
-  return records;
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < plan.count && !signal.aborted; i = next++) {
+      await sleep(plannedStartMs(i, plan.count, plan.concurrency, plan.phaseMs) - (performance.now() - phaseStartMs), signal);
+      if (signal.aborted) break;
+      records.push(await runOneImport(importUrl(plan, i + 1), phaseStartMs, plan.timeoutMs, signal));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(plan.concurrency, plan.count)) }, lane));
+  return records.sort((a, b) => a.startedAtMs - b.startedAtMs);
 }
 
 /**
@@ -121,7 +136,7 @@ export async function runImports(plan: ImportPlan, phaseStartMs: number, signal:
  * one. The one running when the phase ends is awaited (within its timeout), so its record is whole
  * and the server is idle again afterwards.
  */
-export async function runImportsBackToBack(plan: Omit<ImportPlan, 'count'>, phaseStartMs: number, signal: AbortSignal): Promise<ImportRecord[]> {
+export async function runImportsBackToBack(plan: Omit<ImportPlan, 'count' | 'concurrency'>, phaseStartMs: number, signal: AbortSignal): Promise<ImportRecord[]> {
   const records: ImportRecord[] = [];
   for (let seed = 1; performance.now() - phaseStartMs < plan.phaseMs && !signal.aborted; seed++) {
     const record = await runOneImport(importUrl(plan, seed), phaseStartMs, plan.timeoutMs, signal);

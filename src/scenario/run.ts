@@ -32,6 +32,8 @@ export interface ScenarioRunConfig {
   capacityS: number;
   capacityConnections: number;
   maxImports: number;
+  /** Imports in flight at once (1: one after another, as the talk's users did). */
+  concurrency: number;
   /** worker-pool only: the hand-off and the queue's length. */
   workerPool?: { handoff: Handoff; maxQueue: number };
 }
@@ -138,7 +140,7 @@ export async function runScenario(
     phases.baseline = summarizePhase(await load(config.durationS));
     checkAborted();
 
-    hooks.log(`under load: light traffic while ${config.imports} import(s) of ${config.records} records run`);
+    hooks.log(`under load: light traffic while ${config.imports} import(s) of ${config.records} records run, ${config.concurrency} at a time`);
     await server.resetMetrics();
     const importsStartEpochMs = Date.now();
     const importsStartMs = performance.now();
@@ -146,6 +148,7 @@ export async function runScenario(
       {
         baseUrl,
         count: config.imports,
+        concurrency: config.concurrency,
         records: config.records,
         changes: config.changes,
         workPerRecord: config.workPerRecord,

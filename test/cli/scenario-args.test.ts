@@ -21,6 +21,7 @@ describe('scenario command: bad input', () => {
     expectUsageError(await runCli(['scenario', 'single-thread', '--duration', '-1']), '--duration must be a number from 1 to 3600 (got "-1")');
     expectUsageError(await runCli(['scenario', 'single-thread', '--rate', 'abc']), '--rate must be a number from 1 to 10000 (got "abc")');
     expectUsageError(await runCli(['scenario', 'cluster', '--workers', '0']), '--workers must be an integer from 1 to 64 (got "0")');
+    expectUsageError(await runCli(['scenario', 'fork-send', '--concurrency', '0']), '--concurrency must be an integer from 1 to 64 (got "0")');
   });
 
   it('rejects bad --capacity and --capacity-connections with the option named', async () => {
@@ -68,6 +69,7 @@ describe('worker-pool options', () => {
     rate: '50',
     records: '1000',
     imports: '2',
+    concurrency: '1',
     changes: '0.1',
     work: '0',
     reconnect: false,
@@ -91,6 +93,12 @@ describe('worker-pool options', () => {
     const config = resolveScenarioConfig(args('worker-pool', { workers: '3', handoff: 'bytes', 'max-queue': '0', 'max-imports': '10' }));
     expect(config).toMatchObject({ workers: 3, maxImports: 10, workerPool: { handoff: 'bytes', maxQueue: 0 } });
     expect(resolveScenarioConfig(args('worker-pool', { workers: '2', 'max-queue': '1' })).maxImports).toBe(3);
+  });
+
+  it('--concurrency defaults to 1 (one import after another) and is taken by every scenario', () => {
+    expect(resolveScenarioConfig(args('fork-send')).concurrency).toBe(1);
+    expect(resolveScenarioConfig(args('chunked', { concurrency: '4' })).concurrency).toBe(4);
+    expect(resolveScenarioConfig(args('worker-pool', { concurrency: '4', workers: '1' })).concurrency).toBe(4);
   });
 
   it('are recorded only for worker-pool; other scenarios keep their defaults', () => {

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServeConfig } from '../../src/server/contract.js';
+import { ImportAdmission } from '../../src/server/admission.js';
 import { createApp } from '../../src/server/app.js';
 import { offloadImports } from '../../src/server/offload.js';
 import { getTransport } from '../../src/transports/registry.js';
@@ -84,6 +85,28 @@ describe('imports offloaded to a pooled child (--pool)', () => {
       await closeServer(app);
       await pooled.close();
       expect(await waitAllGone([pids[0] as number])).toEqual([]);
+    } finally {
+      await closeServer(app);
+      await pooled.close();
+    }
+  });
+
+  it('two imports at once on the one child: the second waits its turn and says how long (queuedMs)', async () => {
+    const pooled = offloadImports(getTransport('fork-json'), { ...config, pool: true });
+    const app = createApp({ stationCount: config.records, runImport: pooled.runImport, admission: new ImportAdmission(2) });
+    const url = `http://127.0.0.1:${await listen(app, '127.0.0.1', 0)}`;
+    try {
+      const post = async (seed: number): Promise<{ status: number; body: { queuedMs: number; workerPid: number }; ms: number }> => {
+        const startedMs = performance.now();
+        const res = await fetch(`${url}/import?records=2000&seed=${seed}&work=20000`, { method: 'POST' });
+        return { status: res.status, body: (await res.json()) as { queuedMs: number; workerPid: number }, ms: performance.now() - startedMs };
+      };
+      const [first, second] = await Promise.all([post(1), post(2)]);
+      expect([first?.status, second?.status]).toEqual([200, 200]);
+      const [early, late] = [first!, second!].sort((a, b) => a.body.queuedMs - b.body.queuedMs);
+      expect(early!.body.workerPid).toBe(late!.body.workerPid);
+      // The later one was handed over only when the earlier one's exchange had ended.
+      expect(late!.body.queuedMs).toBeGreaterThan(0.5 * (early!.ms - early!.body.queuedMs));
     } finally {
       await closeServer(app);
       await pooled.close();
