@@ -20,9 +20,10 @@ const RANK: Record<string, number> = {
   scenarios: 6,
   'src/charts': 7,
   'src/report': 7,
-  'src/commands': 8,
-  'src/cli.ts': 9,
-  'src/serve-scenario.ts': 9,
+  'src/web': 8,
+  'src/commands': 9,
+  'src/cli.ts': 10,
+  'src/serve-scenario.ts': 10,
 };
 
 /** The folder (or top-level file) of src/ or scenarios/ a project path belongs to. */

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { findScenario, scenarioIds, scenarios } from '../../scenarios/index.js';
 import { projectRoot } from '../paths.js';
 import { nodeDirName, resultPath, newRunId, writeJsonAtomic } from '../results/store.js';
@@ -10,9 +10,23 @@ import { DEFAULT_CHANGE_SHARE, DEFAULT_RECORDS, DEFAULT_WORK_PER_RECORD } from '
 import { MAX_IMPORT_RECORDS, MAX_WORK_PER_RECORD } from '../server/params.js';
 import { checkOutputDir } from './locations.js';
 import { assertPortFree } from './port.js';
-import { abortOnSignals } from './signals.js';
+import { abortOnSignals, nextSignal } from './signals.js';
 import { HANDOFFS, type Handoff } from '../transports/types.js';
 import { parseChoice, parseNumber, resolveRunId, UsageError } from './usage.js';
+import type { ScenarioEvent } from '../scenario/events.js';
+import { buildCatalog, type OptionSpec } from '../web/catalog.js';
+import { comparisonRow } from '../web/compare.js';
+import { forwardToParent } from '../web/forward.js';
+import { startLiveView } from '../web/live.js';
+
+/** The live view is for this machine's browser only. */
+const LIVE_HOST = '127.0.0.1';
+
+/** A path as the person who ran the command reads it: relative to the project when below it. */
+export function displayPath(file: string): string {
+  const relative = path.relative(projectRoot, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
+}
 
 export interface ScenarioArgs {
   id?: string;
@@ -42,7 +56,13 @@ export interface ScenarioArgs {
   out: string;
   'run-id'?: string;
   'by-node'?: boolean;
+  live: boolean;
+  'live-port': string;
+  'emit-events': boolean;
 }
+
+/** How often a watched run polls the serving processes for their live event-loop delay. */
+export const LIVE_LOOP_DELAY_POLL_MS = 250;
 
 /** Enough connections that a stall of this long still shows as latency, not as requests not sent. */
 const STALL_COVERED_S = 5;
@@ -107,6 +127,71 @@ export function resolveScenarioConfig(args: ScenarioArgs): ScenarioRunConfig {
   };
 }
 
+/**
+ * The options a run takes, with the command line's defaults and help: the yargs builder below and
+ * the workshop page's form are both made from this list, so they cannot drift apart.
+ */
+export const SCENARIO_RUN_OPTIONS: OptionSpec[] = [
+  { name: 'duration', kind: 'number', default: '15', describe: 'seconds of each measured phase (baseline, under load)' },
+  { name: 'warmup', kind: 'number', default: '2', describe: 'seconds of warm-up traffic, not recorded' },
+  { name: 'rate', kind: 'number', default: '50', describe: 'light requests per second (fixed rate)' },
+  { name: 'connections', kind: 'number', default: '', describe: `keep-alive connections [default: rate x ${STALL_COVERED_S}, at least 10]` },
+  { name: 'records', kind: 'number', default: String(DEFAULT_RECORDS), describe: 'stations in the data set and in each import' },
+  { name: 'imports', kind: 'number', default: '2', describe: 'imports run during the under-load phase' },
+  { name: 'concurrency', kind: 'number', default: '1', describe: 'imports in flight at once (1: one after another); past the pool or --max-imports they queue or get 503' },
+  { name: 'changes', kind: 'number', default: String(DEFAULT_CHANGE_SHARE), describe: 'share of records an import adds, changes or deletes (0..1)' },
+  { name: 'work', kind: 'number', default: String(DEFAULT_WORK_PER_RECORD), describe: 'CPU work per record (the cost knob)' },
+  {
+    name: 'workers',
+    kind: 'number',
+    default: '',
+    describe: 'cluster: HTTP workers [default: cores, at least 2]; worker-pool: threads in the pool [default: cores - 1, at least 1]',
+    only: ['cluster', 'worker-pool'],
+  },
+  { name: 'reconnect', kind: 'boolean', default: 'false', describe: 'a new connection per light request (cluster: spreads requests, not connections)' },
+  { name: 'pool', kind: 'boolean', default: 'false', describe: 'IPC scenarios: keep one child alive across imports instead of forking per import', only: forkingScenarioIds() },
+  { name: 'import-timeout', kind: 'number', default: '300', describe: 'seconds an import may take before it counts as failed' },
+  {
+    name: 'child-heap-mb',
+    kind: 'number',
+    default: '',
+    describe: "IPC scenarios: run children with this heap limit (MB); worker-pool: each worker's (resourceLimits)",
+    only: ipcScenarioIds(),
+  },
+  { name: 'capacity', kind: 'number', default: '5', describe: 'seconds of each closed-loop capacity phase (idle, during imports); 0 skips them' },
+  { name: 'capacity-connections', kind: 'number', default: '10', describe: 'connections of the capacity phases (autocannon, closed loop)' },
+  {
+    name: 'max-imports',
+    kind: 'number',
+    default: '',
+    describe: 'imports each serving process takes in flight at once; more get 503 with Retry-After [default: cores; worker-pool: workers + max-queue]',
+  },
+  {
+    name: 'handoff',
+    kind: 'text',
+    default: '',
+    describe: `worker-pool: how records cross to a worker and back: ${HANDOFFS.join(' or ')} (structured clone, or JSON bytes in a moved ArrayBuffer) [default: clone]`,
+    only: ['worker-pool'],
+  },
+  {
+    name: 'max-queue',
+    kind: 'number',
+    default: '',
+    describe: `worker-pool: imports that may wait for a free worker (piscina's maxQueue); one more gets 503 with Retry-After [default: ${QUEUE_PER_WORKER} x workers]`,
+    only: ['worker-pool'],
+  },
+];
+
+/** Scenarios that hand imports to a transport's peer (children, or worker-pool's threads). */
+function ipcScenarioIds(): string[] {
+  return scenarios.filter((s) => s.transport !== undefined).map((s) => s.id);
+}
+
+/** Scenarios whose imports go to a forked child, which --pool can keep alive (not worker-pool's threads). */
+function forkingScenarioIds(): string[] {
+  return ipcScenarioIds().filter((id) => id !== 'worker-pool');
+}
+
 export function listScenarios(): string {
   const width = Math.max(...scenarios.map((s) => s.id.length));
   const where = (iteration: number | null): string => (iteration === null ? 'beyond the talk:' : `${iteration}.`);
@@ -120,34 +205,30 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
     y
       .positional('id', { type: 'string', describe: `scenario id: ${scenarioIds().join(', ')}` })
       .option('list', { type: 'boolean', describe: 'list the scenarios with one-line titles' })
-      .option('duration', { type: 'string', requiresArg: true, default: '15', describe: 'seconds of each measured phase (baseline, under load)' })
-      .option('warmup', { type: 'string', requiresArg: true, default: '2', describe: 'seconds of warm-up traffic, not recorded' })
-      .option('rate', { type: 'string', requiresArg: true, default: '50', describe: 'light requests per second (fixed rate)' })
-      .option('connections', { type: 'string', requiresArg: true, describe: `keep-alive connections [default: rate x ${STALL_COVERED_S}, at least 10]` })
-      .option('records', { type: 'string', requiresArg: true, default: String(DEFAULT_RECORDS), describe: 'stations in the data set and in each import' })
-      .option('imports', { type: 'string', requiresArg: true, default: '2', describe: 'imports run during the under-load phase' })
-      .option('concurrency', { type: 'string', requiresArg: true, default: '1', describe: 'imports in flight at once (1: one after another); past the pool or --max-imports they queue or get 503' })
-      .option('changes', { type: 'string', requiresArg: true, default: String(DEFAULT_CHANGE_SHARE), describe: 'share of records an import adds, changes or deletes (0..1)' })
-      .option('work', { type: 'string', requiresArg: true, default: String(DEFAULT_WORK_PER_RECORD), describe: 'CPU work per record (the cost knob)' })
-      .option('workers', { type: 'string', requiresArg: true, describe: 'cluster: HTTP workers [default: cores, at least 2]; worker-pool: threads in the pool [default: cores - 1, at least 1]' })
-      .option('reconnect', { type: 'boolean', default: false, describe: 'a new connection per light request (cluster: spreads requests, not connections)' })
-      .option('pool', { type: 'boolean', default: false, describe: 'IPC scenarios: keep one child alive across imports instead of forking per import' })
+      .options(
+        Object.fromEntries(
+          SCENARIO_RUN_OPTIONS.map((o) => [
+            o.name,
+            o.kind === 'boolean'
+              ? { type: 'boolean' as const, default: o.default === 'true', describe: o.describe }
+              : { type: 'string' as const, requiresArg: true, describe: o.describe, ...(o.default !== '' ? { default: o.default } : {}) },
+          ]),
+        ),
+      )
       .option('host', { type: 'string', requiresArg: true, default: '127.0.0.1', describe: 'address the server binds' })
       .option('port', { type: 'string', requiresArg: true, default: '0', describe: 'port the server binds (0: any free port)' })
-      .option('import-timeout', { type: 'string', requiresArg: true, default: '300', describe: 'seconds an import may take before it counts as failed' })
-      .option('child-heap-mb', { type: 'string', requiresArg: true, describe: 'IPC scenarios: run children with this heap limit (MB); worker-pool: each worker\'s (resourceLimits)' })
-      .option('capacity', { type: 'string', requiresArg: true, default: '5', describe: 'seconds of each closed-loop capacity phase (idle, during imports); 0 skips them' })
-      .option('capacity-connections', { type: 'string', requiresArg: true, default: '10', describe: 'connections of the capacity phases (autocannon, closed loop)' })
-      .option('max-imports', { type: 'string', requiresArg: true, describe: 'imports each serving process takes in flight at once; more get 503 with Retry-After [default: cores; worker-pool: workers + max-queue]' })
-      .option('handoff', { type: 'string', requiresArg: true, describe: `worker-pool: how records cross to a worker and back: ${HANDOFFS.join(' or ')} (structured clone, or JSON bytes in a moved ArrayBuffer) [default: clone]` })
-      .option('max-queue', { type: 'string', requiresArg: true, describe: `worker-pool: imports that may wait for a free worker (piscina's maxQueue); one more gets 503 with Retry-After [default: ${QUEUE_PER_WORKER} x workers]` })
       .option('json', { type: 'boolean', default: false, describe: 'print only the result JSON on stdout' })
       .option('out', { type: 'string', requiresArg: true, default: path.join(projectRoot, 'results'), defaultDescription: 'results/ at the project root', describe: 'directory for <run-id>/<id>.json' })
+      .option('live', { type: 'boolean', default: false, describe: 'serve the live view of this run on 127.0.0.1 and print its URL; stays up after the run until Ctrl-C' })
+      .option('live-port', { type: 'string', requiresArg: true, default: '0', describe: 'port of the live view (0: any free port)' })
       .option('run-id', { type: 'string', requiresArg: true, hidden: true })
       .option('by-node', { type: 'boolean', default: false, hidden: true, describe: 'write into <run-id>/node-<major>/ (bench --node)' })
+      // Set by the workshop, which runs every command as its own process: forward the runner's events.
+      .option('emit-events', { type: 'boolean', default: false, hidden: true })
       .example('$0 scenario cluster --duration 10', 'run the cluster iteration for 10 s per phase')
       .example('$0 scenario worker-pool --duration 10 --handoff bytes', 'imports on a piscina pool, records as JSON bytes in a moved ArrayBuffer')
-      .example('$0 scenario --list', 'list the scenarios'),
+      .example('$0 scenario single-thread --live', 'watch the run live in a browser (open the printed URL)')
+      .example('$0 scenario --list', 'list the scenarios') as unknown as Argv<ScenarioArgs>,
   handler: async (args) => {
     if (args.list) {
       process.stdout.write(listScenarios());
@@ -160,9 +241,31 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
     const runId = resolveRunId(args['run-id'], newRunId);
     const outDir = await checkOutputDir('out', args.out);
     await assertPortFree(config.host, config.port);
+    const livePort = parseNumber('live-port', args['live-port'], { min: 0, max: 65_535, integer: true });
+    if (args.live) await assertPortFree(LIVE_HOST, livePort);
 
     const interactive = process.stderr.isTTY && !args.json;
+    const file = resultPath(outDir, runId, scenario.id, args['by-node'] ? nodeDirName() : undefined);
     const signals = abortOnSignals();
+    const forward = args['emit-events'] ? forwardToParent() : null;
+    const live = args.live
+      ? await startLiveView({
+          run: {
+            kind: 'scenario',
+            target: scenario.id,
+            runId,
+            args: process.argv.slice(2),
+            resultFile: displayPath(file),
+            startedAt: new Date().toISOString(),
+          },
+          catalog: buildCatalog('live', SCENARIO_RUN_OPTIONS, [], []),
+          host: LIVE_HOST,
+          port: livePort,
+          onStop: () => signals.interrupt('SIGINT'),
+        })
+      : null;
+    if (live) process.stderr.write(`[${scenario.id}] live view: ${live.server.urlWithToken}\n`);
+    let outcome: 'completed' | 'errored' | 'interrupted' = 'errored';
     try {
       const result = await runScenario(scenario, config, runId, {
         progress: Boolean(process.stdout.isTTY) && !args.json,
@@ -170,16 +273,42 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
           if (interactive) process.stderr.write(`[${scenario.id}] ${line}\n`);
         },
         signal: signals.signal,
+        ...(forward || live
+          ? {
+              onEvent: (event: ScenarioEvent) => {
+                forward?.send(event);
+                live?.onEvent(event);
+              },
+              loopDelayPollMs: LIVE_LOOP_DELAY_POLL_MS,
+            }
+          : {}),
       });
-      const file = resultPath(outDir, runId, scenario.id, args['by-node'] ? nodeDirName() : undefined);
       await writeJsonAtomic(file, result);
-      process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : renderScenarioSummary(result, file));
+      const summary = renderScenarioSummary(result, file);
+      process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : summary);
       const interrupted = signals.received();
+      outcome = interrupted ? 'interrupted' : result.state;
+      live?.finish({
+        state: outcome,
+        exitCode: null,
+        summaryText: summary.trim(),
+        row: comparisonRow(result),
+        finishedAt: new Date().toISOString(),
+      });
       // The summary's ERRORED line already says why; with --json, only the exit line will.
       if (interrupted) throw args.json ? interrupted : interrupted.said();
       if (result.state === 'errored') throw new Error(`scenario ${scenario.id} errored: ${result.error}`);
     } finally {
       signals.dispose();
+      await forward?.flush();
+      if (live) {
+        // A run that ended by itself leaves its page up for the audience until Ctrl-C.
+        if (outcome !== 'interrupted') {
+          process.stderr.write(`[${scenario.id}] the live view stays up at ${live.server.url}: Ctrl-C to quit\n`);
+          await nextSignal();
+        }
+        await live.close();
+      }
     }
   },
 };

@@ -8,6 +8,8 @@ export interface Interrupt {
   signal: AbortSignal;
   /** Why the run was interrupted, or null while it was not. */
   received: () => InterruptedError | null;
+  /** Interrupt as if `signal` had arrived (a live page's Stop button). */
+  interrupt: (signal: NodeJS.Signals) => void;
   dispose: () => void;
 }
 
@@ -40,6 +42,7 @@ export function abortOnSignals(): Interrupt {
   return {
     signal: controller.signal,
     received: () => received,
+    interrupt: onSignal,
     dispose: () => {
       clearInterval(watchParent);
       process.off('SIGINT', onSignal);
@@ -51,4 +54,17 @@ export function abortOnSignals(): Interrupt {
 /** The exit code a shell gives a process ended by `signal`: 128 + its number. */
 export function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + (constants.signals[signal] ?? 0);
+}
+
+/** Resolves on the next SIGINT or SIGTERM (a view that stays up until the user quits). */
+export function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
 }

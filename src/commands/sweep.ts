@@ -8,10 +8,12 @@ import { checkOutputDir } from './locations.js';
 import { abortOnSignals } from './signals.js';
 import { resolveSweepOptions, type SweepArgs } from './sweep-options.js';
 import { resolveRunId } from './usage.js';
+import type { SweepEvent } from '../sweep/run.js';
+import { forwardToParent } from '../web/forward.js';
 
 // Every value is read as a string and checked by resolveSweepOptions, so "12XB" is a one-line
 // usage error naming --sizes (exit 2) before any process starts, never a silent NaN.
-export const sweepCommand: CommandModule<object, SweepArgs> = {
+export const sweepCommand: CommandModule<object, SweepArgs & { 'emit-events'?: boolean }> = {
   command: 'sweep',
   describe: 'message-size sweep of every transport: MB/s, event-loop blocking, peak RSS, failure points; writes results/<run-id>/sweep.json',
   builder: (y) =>
@@ -27,12 +29,15 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('json', { type: 'boolean', describe: 'print only the result document on stdout', default: false })
       .option('out', { type: 'string', describe: 'results directory', default: path.join(projectRoot, 'results'), defaultDescription: 'results/ at the project root' })
       .option('run-id', { type: 'string', hidden: true })
-      .option('by-node', { type: 'boolean', default: false, hidden: true, describe: 'write into <run-id>/node-<major>/ (bench --node)' }),
+      .option('by-node', { type: 'boolean', default: false, hidden: true, describe: 'write into <run-id>/node-<major>/ (bench --node)' })
+      // Set by the workshop, which runs every command as its own process: forward each measured point.
+      .option('emit-events', { type: 'boolean', default: false, hidden: true }),
   handler: async (args) => {
     const { config, outDir: resolvedOutDir } = resolveSweepOptions(args, transportIds, path.join(projectRoot, 'results'));
     const runId = resolveRunId(args.runId, newRunId);
     const outDir = await checkOutputDir('out', args.out === undefined ? resolvedOutDir : String(args.out));
     const interrupt = abortOnSignals();
+    const forward = args['emit-events'] === true ? forwardToParent() : null;
     try {
       await runSweepCommand(config, config.transports.map((id) => getTransport(id)), {
         stdout: process.stdout,
@@ -41,9 +46,11 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
         runId,
         outDir,
         ...(args.byNode === true ? { nodeDir: nodeDirName() } : {}),
+        ...(forward ? { onEvent: (event: SweepEvent) => forward.send(event) } : {}),
       });
     } finally {
       interrupt.dispose();
+      await forward?.flush();
     }
   },
 };

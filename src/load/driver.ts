@@ -90,8 +90,10 @@ export async function runLightLoad(options: LightLoadOptions, signal?: AbortSign
       settled = true;
       outstanding.delete(request);
       if (closed) return;
-      if (sample) recording.samples.push(sample);
-      else {
+      if (sample) {
+        recording.samples.push(sample);
+        options.onSample?.(sample);
+      } else {
         recording.errors += 1;
         if (timedOut) recording.timeouts += 1;
       }

@@ -53,4 +53,6 @@ export interface LightLoadOptions {
   holdOpen?: Promise<unknown>;
   /** Default 500 ms: light traffic after the held-open work ended, to see the server recover. */
   holdTailMs?: number;
+  /** Called with every answer as it is recorded (a live view listens here); must not throw. */
+  onSample?: (sample: RequestSample) => void;
 }

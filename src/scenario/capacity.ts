@@ -1,7 +1,7 @@
 import { runCapacity, type CapacityOptions } from '../load/capacity.js';
 import { summarizeCapacity } from '../load/capacity-stats.js';
 import type { CapacityResult, ImportRecord } from '../results/schema.js';
-import { runImportsBackToBack } from './imports.js';
+import { runImportsBackToBack, type ImportEvent } from './imports.js';
 
 export interface CapacityPlan {
   baseUrl: string;
@@ -21,6 +21,9 @@ export interface CapacityHooks {
   signal: AbortSignal;
   /** Throws when the run must not go on (interrupted, server lost). */
   checkAborted: () => void;
+  /** Told as each of the two phases begins, and of each import (a live view listens); must not throw. */
+  onPhase?: (phase: 'capacityIdle' | 'capacityImports') => void;
+  onImport?: (event: ImportEvent) => void;
 }
 
 /**
@@ -37,16 +40,18 @@ export async function measureCapacity(plan: CapacityPlan, hooks: CapacityHooks):
     progress: hooks.progress,
   };
   hooks.log(`capacity, idle: autocannon closed loop on ${plan.connections} connections for ${plan.durationS} s`);
+  hooks.onPhase?.('capacityIdle');
   const idle = summarizeCapacity(await runCapacity(options, hooks.signal), []);
   hooks.checkAborted();
 
   hooks.log(`capacity during imports: the same while imports of ${plan.records} records run back to back`);
+  hooks.onPhase?.('capacityImports');
   const importsStartMs = performance.now();
   // allSettled: if autocannon fails, the imports still end with the phase before the error is thrown.
   const [measured, imported] = await Promise.allSettled([
     runCapacity(options, hooks.signal),
     runImportsBackToBack(
-      { baseUrl: plan.baseUrl, records: plan.records, changes: plan.changes, workPerRecord: plan.workPerRecord, phaseMs: plan.durationS * 1000, timeoutMs: plan.importTimeoutMs },
+      { baseUrl: plan.baseUrl, records: plan.records, changes: plan.changes, workPerRecord: plan.workPerRecord, phaseMs: plan.durationS * 1000, timeoutMs: plan.importTimeoutMs, ...(hooks.onImport ? { onImport: hooks.onImport } : {}) },
       importsStartMs,
       hooks.signal,
     ),

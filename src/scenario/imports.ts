@@ -13,7 +13,12 @@ export interface ImportPlan {
   /** The under-load phase length: imports are spread over its first 80%. */
   phaseMs: number;
   timeoutMs: number;
+  /** Told when an import starts and ends (a live view listens here); must not throw. */
+  onImport?: (event: ImportEvent) => void;
 }
+
+/** index: the import's number within its phase, from 0. */
+export type ImportEvent = { type: 'start'; index: number } | { type: 'end'; index: number; record: ImportRecord };
 
 export interface ImportReply {
   bytesToWorker?: number;
@@ -99,6 +104,14 @@ async function runOneImport(url: string, phaseStartMs: number, timeoutMs: number
   }
 }
 
+/** runOneImport, with its start and end told to the plan's listener. */
+async function runToldImport(plan: Pick<ImportPlan, 'onImport' | 'timeoutMs'>, index: number, url: string, phaseStartMs: number, signal: AbortSignal): Promise<ImportRecord> {
+  plan.onImport?.({ type: 'start', index });
+  const record = await runOneImport(url, phaseStartMs, plan.timeoutMs, signal);
+  plan.onImport?.({ type: 'end', index, record });
+  return record;
+}
+
 function importUrl(plan: Pick<ImportPlan, 'baseUrl' | 'records' | 'changes' | 'workPerRecord'>, seed: number): string {
   return `${plan.baseUrl}/import?records=${plan.records}&changes=${plan.changes}&work=${plan.workPerRecord}&seed=${seed}`;
 }
@@ -124,7 +137,7 @@ export async function runImports(plan: ImportPlan, phaseStartMs: number, signal:
     for (let i = next++; i < plan.count && !signal.aborted; i = next++) {
       await sleep(plannedStartMs(i, plan.count, plan.concurrency, plan.phaseMs) - (performance.now() - phaseStartMs), signal);
       if (signal.aborted) break;
-      records.push(await runOneImport(importUrl(plan, i + 1), phaseStartMs, plan.timeoutMs, signal));
+      records.push(await runToldImport(plan, i, importUrl(plan, i + 1), phaseStartMs, signal));
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(plan.concurrency, plan.count)) }, lane));
@@ -139,7 +152,7 @@ export async function runImports(plan: ImportPlan, phaseStartMs: number, signal:
 export async function runImportsBackToBack(plan: Omit<ImportPlan, 'count' | 'concurrency'>, phaseStartMs: number, signal: AbortSignal): Promise<ImportRecord[]> {
   const records: ImportRecord[] = [];
   for (let seed = 1; performance.now() - phaseStartMs < plan.phaseMs && !signal.aborted; seed++) {
-    const record = await runOneImport(importUrl(plan, seed), phaseStartMs, plan.timeoutMs, signal);
+    const record = await runToldImport(plan, seed - 1, importUrl(plan, seed), phaseStartMs, signal);
     records.push(record);
     // A server that refuses imports at once must not be flooded with them.
     if (!record.ok) await sleep(FAILED_IMPORT_PAUSE_MS, signal);

@@ -8,7 +8,9 @@ import { measureCapacity } from './capacity.js';
 import type { ServeConfig } from '../server/contract.js';
 import type { Handoff } from '../transports/types.js';
 import type { ScenarioDefinition } from './define.js';
-import { runImports } from './imports.js';
+import type { RunPhaseName, ScenarioEventListener } from './events.js';
+import { runImports, type ImportEvent } from './imports.js';
+import { pollLoopDelay } from './loop-poller.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
 /** Everything a scenario run needs, resolved and validated by the command. */
@@ -44,6 +46,13 @@ export interface RunHooks {
   /** One line per step, for a terminal; a no-op when piped. */
   log: (line: string) => void;
   signal: AbortSignal;
+  /** Told what happens while the run goes (phases, every answer, imports, loop delay); must not throw. */
+  onEvent?: ScenarioEventListener;
+  /**
+   * Poll the serving processes' /metrics this often for live event-loop delay ('loop-delay' events).
+   * Off (undefined) for runs nobody watches: polling adds a few requests per second to the server.
+   */
+  loopDelayPollMs?: number;
 }
 
 const TIMELINE_POINTS = 1500;
@@ -80,6 +89,28 @@ export async function runScenario(
   hooks: RunHooks,
 ): Promise<ScenarioResult> {
   const startedAt = new Date().toISOString();
+  const runStartMs = performance.now();
+  const runClockMs = (): number => Math.round((performance.now() - runStartMs) * 1000) / 1000;
+  const emit = hooks.onEvent ?? (() => {});
+  let currentPhase: RunPhaseName = 'starting';
+  const enterPhase = (phase: RunPhaseName, extra: { durationMs?: number; baseUrl?: string; pids?: number[] } = {}): void => {
+    currentPhase = phase;
+    emit({ type: 'phase', phase, tMs: runClockMs(), ...extra });
+  };
+  let stopPolling = (): void => {};
+  const emitImport = (event: ImportEvent): void =>
+    emit(
+      event.type === 'start'
+        ? { type: 'import-start', index: event.index, tMs: runClockMs() }
+        : {
+            type: 'import-end',
+            index: event.index,
+            tMs: runClockMs(),
+            durationMs: event.record.durationMs,
+            ok: event.record.ok,
+            ...(event.record.error !== undefined ? { error: event.record.error } : {}),
+          },
+    );
   const base = {
     schemaVersion: SCHEMA_VERSION,
     kind: 'scenario' as const,
@@ -103,6 +134,7 @@ export async function runScenario(
     ...(config.workerPool ? { workerPool: config.workerPool } : {}),
   };
   try {
+    enterPhase('starting');
     hooks.log(`starting ${scenario.id} server`);
     server = await startServerProcess(scenario.id, serveConfig, hooks.signal);
     const baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}`;
@@ -119,6 +151,16 @@ export async function runScenario(
           // Long enough that a request stuck behind a whole import is measured, not dropped.
           timeoutS: LIGHT_REQUEST_TIMEOUT_S,
           ...(holdOpen ? { holdOpen } : {}),
+          onSample: (sample) =>
+            emit({
+              type: 'request',
+              phase: currentPhase,
+              // The answer just arrived: its send time on the run clock is now minus its latency.
+              tMs: Math.max(0, Math.round((runClockMs() - sample.latencyMs) * 1000) / 1000),
+              latencyMs: sample.latencyMs,
+              pid: sample.pid,
+              status: sample.status,
+            }),
         },
         hooks.signal,
       );
@@ -132,16 +174,24 @@ export async function runScenario(
     };
 
     hooks.log(`serving ${baseUrl} (pids ${server.pids.join(', ')}); warm-up ${config.warmupS} s, not recorded`);
+    if (hooks.loopDelayPollMs !== undefined) {
+      stopPolling = pollLoopDelay(baseUrl, hooks.loopDelayPollMs, ({ pid, delayMs }) =>
+        emit({ type: 'loop-delay', tMs: runClockMs(), pid, delayMs }),
+      );
+    }
+    enterPhase('warmup', { durationMs: config.warmupS * 1000, baseUrl, pids: server.pids });
     if (config.warmupS > 0) await load(config.warmupS);
     checkAborted();
 
     hooks.log(`baseline: light traffic only, ${config.durationS} s at ${config.rate} req/s`);
     await server.resetMetrics();
+    enterPhase('baseline', { durationMs: config.durationS * 1000 });
     phases.baseline = summarizePhase(await load(config.durationS));
     checkAborted();
 
     hooks.log(`under load: light traffic while ${config.imports} import(s) of ${config.records} records run, ${config.concurrency} at a time`);
     await server.resetMetrics();
+    enterPhase('underLoad', { durationMs: config.durationS * 1000 });
     const importsStartEpochMs = Date.now();
     const importsStartMs = performance.now();
     const importsRun = runImports(
@@ -154,6 +204,7 @@ export async function runScenario(
         workPerRecord: config.workPerRecord,
         phaseMs: config.durationS * 1000,
         timeoutMs: config.importTimeoutS * 1000,
+        onImport: emitImport,
       },
       importsStartMs,
       hooks.signal,
@@ -181,7 +232,14 @@ export async function runScenario(
               importTimeoutMs: config.importTimeoutS * 1000,
               requestTimeoutS: LIGHT_REQUEST_TIMEOUT_S,
             },
-            { progress: hooks.progress, log: hooks.log, signal: hooks.signal, checkAborted },
+            {
+              progress: hooks.progress,
+              log: hooks.log,
+              signal: hooks.signal,
+              checkAborted,
+              onPhase: (phase) => enterPhase(phase, { durationMs: config.capacityS * 1000 }),
+              onImport: emitImport,
+            },
           )
         : undefined;
     // What became of every import the server was asked for during the whole run (the runner's,
@@ -215,6 +273,8 @@ export async function runScenario(
       events: server ? [...server.events] : [],
     };
   } finally {
+    stopPolling();
+    enterPhase('stopping');
     await server?.stop();
   }
 }

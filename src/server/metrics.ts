@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { EventLoopSummary } from '../results/schema.js';
+import { RECENT_WINDOW_MS, recentLoopDelayMs } from './recent-delay.js';
 
 // 10 ms resolution: fine enough to see a blocked loop, cheap enough to leave on while measuring.
 const RESOLUTION_MS = 10;
@@ -38,6 +39,8 @@ export function processMetrics(): Record<string, unknown> {
   return {
     pid: process.pid,
     eventLoopDelay: eventLoopSummary(),
+    // For live views: the longest delay over the last window, not since the phase began.
+    recentLoopDelay: { maxMs: recentLoopDelayMs(), windowMs: RECENT_WINDOW_MS },
     rssBytes: process.memoryUsage.rss(),
     peakRssBytes: usage.maxRSS * 1024,
     cpuUserMs: Math.round(usage.userCPUTime / 1000),

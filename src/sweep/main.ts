@@ -6,7 +6,7 @@ import type { Transport } from '../transports/types.js';
 import type { SweepConfig } from './config.js';
 import { SweepInterrupted } from './deadline.js';
 import { createProgress, type ProgressStream } from './progress.js';
-import { runSweep } from './run.js';
+import { runSweep, type SweepEvent } from './run.js';
 import { renderFailurePoints, renderSummaryTable } from './table.js';
 
 export interface SweepIo {
@@ -20,6 +20,8 @@ export interface SweepIo {
   outDir: string;
   /** A run of several Node majors writes into this folder of the run (`node-22`). */
   nodeDir?: string;
+  /** Also told every sweep event (a live view listens here); must not throw. */
+  onEvent?: (event: SweepEvent) => void;
 }
 
 /** "interrupted by SIGINT" rather than the sweep's internal wrapper. */
@@ -49,7 +51,10 @@ export async function runSweepCommand(config: SweepConfig, transports: readonly 
         ...(config.childHeapMb !== null ? { childHeapMb: config.childHeapMb } : {}),
         ...(io.signal ? { signal: io.signal } : {}),
       },
-      (event) => progress.onEvent(event),
+      (event) => {
+        progress.onEvent(event);
+        io.onEvent?.(event);
+      },
       measured,
     );
   } catch (error: unknown) {
