@@ -257,6 +257,7 @@ function renderComparison() {
       return tr;
     }),
   );
+  $('comparison-chart').parentElement.hidden = rows.length === 0;
   const colours = rows.map((r) => catalog.scenarios.find((s) => s.id === r.scenario)?.colour ?? '#555555');
   comparison.data.labels = rows.map((r, i) => `${i + 1}. ${r.scenario}`);
   comparison.data.datasets = [
