@@ -106,6 +106,25 @@ describe('workshop (HTTP)', () => {
     expect(state.finished).toHaveLength(1);
   });
 
+  it('runs the sweep: each point streams as it is measured, the results file as the command line writes it', async () => {
+    const started = await start({ kind: 'sweep', options: { transports: 'raw-socket,fork-json', sizes: '1KiB,4KiB', repeat: '1' } });
+    expect(started.status).toBe(202);
+    const { run } = started.json() as { run: { runId: string; resultFile: string } };
+    const seen = await collectEvents(workshop.base, ended);
+    const points = seen.filter((e) => e.type === 'run-event' && (e.event as { type: string }).type === 'point-done').map((e) => e.event as { transport: string; point: { sizeBytes: number; state: string } });
+    expect(points.map((p) => [p.transport, p.point.sizeBytes, p.point.state])).toEqual([
+      ['raw-socket', 1024, 'ok'],
+      ['fork-json', 1024, 'ok'],
+      ['raw-socket', 4096, 'ok'],
+      ['fork-json', 4096, 'ok'],
+    ]);
+    const end = seen.find((e) => e.type === 'run-ended') as unknown as { outcome: { state: string; summaryText: string; row: unknown } };
+    expect(end.outcome).toMatchObject({ state: 'completed', row: null });
+    expect(end.outcome.summaryText).toContain(`wrote ${run.resultFile}`);
+    const result = await readResult(run.resultFile);
+    expect(result).toMatchObject({ kind: 'sweep', runId: run.runId, state: 'completed' });
+  });
+
   it('stops a run from the page: it cleans up and still writes its results file', async () => {
     const { run } = (await start({ kind: 'scenario', scenario: 'fork-send', options: LONG })).json() as { run: { runId: string; resultFile: string } };
     await collectEvents(workshop.base, reached(run.runId, 'baseline'));
