@@ -22,7 +22,7 @@ const config: ScenarioRunConfig = {
   port: 0,
   importTimeoutS: 60,
   childHeapMb: null,
-  capacityS: 0,
+  capacityS: 1,
   capacityConnections: 10,
 };
 
@@ -39,7 +39,7 @@ describe('scenario run events', () => {
     expect(result.state).toBe('completed');
 
     const phases = events.filter((e) => e.type === 'phase');
-    expect(phases.map((e) => e.phase)).toEqual(['starting', 'warmup', 'baseline', 'underLoad', 'stopping']);
+    expect(phases.map((e) => e.phase)).toEqual(['starting', 'warmup', 'baseline', 'underLoad', 'capacityIdle', 'capacityImports', 'stopping']);
     expect(phases.map((e) => e.tMs)).toEqual([...phases.map((e) => e.tMs)].sort((a, b) => a - b));
     expect(phases.find((e) => e.phase === 'warmup')).toMatchObject({ durationMs: 500, pids: [expect.any(Number)] });
     const [pid] = phases.find((e) => e.phase === 'warmup')?.pids ?? [];
@@ -54,8 +54,14 @@ describe('scenario run events', () => {
     const measured = requests.filter((e) => e.phase !== 'warmup');
     expect(Math.max(...measured.map((e) => e.latencyMs))).toBe(Math.max(result.phases.baseline.latencyMs.max, result.phases.underLoad.latencyMs.max));
 
-    const starts = events.filter((e) => e.type === 'import-start');
-    const ends = events.filter((e) => e.type === 'import-end');
+    // The capacity phases' imports (back to back) come after, as windows of their own.
+    const capacityStart = phases.find((e) => e.phase === 'capacityImports')!.tMs;
+    const ofType = <T extends ScenarioEvent['type']>(type: T) => events.filter((e): e is Extract<ScenarioEvent, { type: T }> => e.type === type);
+    const starts = ofType('import-start').filter((e) => e.tMs < capacityStart);
+    const ends = ofType('import-end').filter((e) => e.tMs < capacityStart);
+    const capacityEnds = ofType('import-end').filter((e) => e.tMs >= capacityStart);
+    expect(capacityEnds.map((e) => e.index)).toEqual(result.capacity!.duringImports.imports.map((_imp, i) => i));
+    expect(result.capacity!.duringImports.imports.length).toBeGreaterThan(0);
     expect(starts.map((e) => e.index)).toEqual([0]);
     expect(ends).toEqual([expect.objectContaining({ index: 0, ok: true, durationMs: result.imports[0]!.durationMs })]);
     // The window the page shades is the import's own: its length on the run clock matches the record.

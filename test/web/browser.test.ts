@@ -37,7 +37,7 @@ const chromium = chromiumOrSkip();
 const skip = chromium === null && !browserTestsRequired;
 
 // A run of about 4 s with an import of about a second: long enough to see the freeze, short enough for CI.
-const RUN_OPTIONS = { '--duration': '2', '--warmup': '0.5', '--rate': '20', '--records': '6000', '--imports': '1' };
+const RUN_OPTIONS = { '--duration': '2', '--warmup': '0.5', '--rate': '20', '--records': '6000', '--imports': '1', '--capacity': '0' };
 
 /** Console errors, uncaught page errors, failed requests and HTTP errors seen by a page. */
 function watchProblems(page: Page): string[] {

@@ -16,7 +16,7 @@ afterAll(async () => {
 
 describe('scenario --live', () => {
   it('serves the run live, refuses starts, stays up after the run until Ctrl-C, and writes the same results', async () => {
-    const args = ['scenario', 'single-thread', '--live', '--duration', '1', '--warmup', '0', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300'];
+    const args = ['scenario', 'single-thread', '--live', '--duration', '1', '--warmup', '0', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300', '--capacity', '0'];
     const live = await startUrlCommand([...args, '--out', outDir, '--run-id', 'live-test']);
     try {
       expect(live.output().stderr).toMatch(/\[single-thread\] live view: http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}\n/);
