@@ -24,6 +24,7 @@ const config: ScenarioRunConfig = {
   childHeapMb: null,
   capacityS: 1,
   capacityConnections: 10,
+  maxImports: 2,
 };
 
 describe('scenario run events', () => {
