@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { projectRoot } from '../paths.js';
@@ -10,6 +11,18 @@ import { resolveSweepOptions, type SweepArgs } from './sweep-options.js';
 import { resolveRunId } from './usage.js';
 import type { SweepEvent } from '../sweep/run.js';
 import { forwardToParent } from '../web/forward.js';
+import { sweepEventFilter } from '../web/sweep-events.js';
+
+/** The options' help, shared with the workshop page's sweep form (src/commands/workshop.ts). */
+export const SWEEP_OPTION_HELP = {
+  'transports': `comma-separated, default all: ${transportIds.join(', ')}`,
+  'sizes': 'comma-separated sizes (1048576, 64KiB, 10MB); default 1 KiB to --max-size in steps of x4, plus 64 KiB +- 1',
+  'max-size': 'largest size, up to 1GiB (default 256MiB; 16MiB with --quick)',
+  'payload': 'bytes (random) or records (station records, serialized the transport\'s own way)',
+  'repeat': 'at least this many timed exchanges per size, after warm-up, on one fresh peer (default 5; 3 with --quick); sampling also runs for at least 200 ms (50 ms with --quick)',
+  'timeout': 'seconds allowed per exchange',
+  'quick': 'sizes up to 16 MiB, shorter warm-up and sampling: about a minute',
+};
 
 // Every value is read as a string and checked by resolveSweepOptions, so "12XB" is a one-line
 // usage error naming --sizes (exit 2) before any process starts, never a silent NaN.
@@ -18,14 +31,14 @@ export const sweepCommand: CommandModule<object, SweepArgs & { 'emit-events'?: b
   describe: 'message-size sweep of every transport: MB/s, event-loop blocking, peak RSS, failure points; writes results/<run-id>/sweep.json',
   builder: (y) =>
     y
-      .option('transports', { type: 'string', describe: `comma-separated, default all: ${transportIds.join(', ')}` })
-      .option('sizes', { type: 'string', describe: 'comma-separated sizes (1048576, 64KiB, 10MB); default 1 KiB to --max-size in steps of x4, plus 64 KiB +- 1' })
-      .option('max-size', { type: 'string', describe: 'largest size, up to 1GiB (default 256MiB; 16MiB with --quick)' })
-      .option('payload', { type: 'string', describe: 'bytes (random) or records (station records, serialized the transport\'s own way)', default: 'bytes' })
-      .option('repeat', { type: 'string', describe: 'at least this many timed exchanges per size, after warm-up, on one fresh peer (default 5; 3 with --quick); sampling also runs for at least 200 ms (50 ms with --quick)' })
-      .option('timeout', { type: 'string', describe: 'seconds allowed per exchange', default: '30' })
+      .option('transports', { type: 'string', describe: SWEEP_OPTION_HELP['transports'] })
+      .option('sizes', { type: 'string', describe: SWEEP_OPTION_HELP['sizes'] })
+      .option('max-size', { type: 'string', describe: SWEEP_OPTION_HELP['max-size'] })
+      .option('payload', { type: 'string', describe: SWEEP_OPTION_HELP['payload'], default: 'bytes' })
+      .option('repeat', { type: 'string', describe: SWEEP_OPTION_HELP['repeat'] })
+      .option('timeout', { type: 'string', describe: SWEEP_OPTION_HELP['timeout'], default: '30' })
       .option('child-heap-mb', { type: 'string', describe: 'run the receiving child with --max-old-space-size=MB (a smaller server)' })
-      .option('quick', { type: 'boolean', describe: 'sizes up to 16 MiB, shorter warm-up and sampling: about a minute', default: false })
+      .option('quick', { type: 'boolean', describe: SWEEP_OPTION_HELP['quick'], default: false })
       .option('json', { type: 'boolean', describe: 'print only the result document on stdout', default: false })
       .option('out', { type: 'string', describe: 'results directory', default: path.join(projectRoot, 'results'), defaultDescription: 'results/ at the project root' })
       .option('run-id', { type: 'string', hidden: true })
@@ -38,6 +51,7 @@ export const sweepCommand: CommandModule<object, SweepArgs & { 'emit-events'?: b
     const outDir = await checkOutputDir('out', args.out === undefined ? resolvedOutDir : String(args.out));
     const interrupt = abortOnSignals();
     const forward = args['emit-events'] === true ? forwardToParent() : null;
+    const passes = sweepEventFilter(() => performance.now());
     try {
       await runSweepCommand(config, config.transports.map((id) => getTransport(id)), {
         stdout: process.stdout,
@@ -46,7 +60,7 @@ export const sweepCommand: CommandModule<object, SweepArgs & { 'emit-events'?: b
         runId,
         outDir,
         ...(args.byNode === true ? { nodeDir: nodeDirName() } : {}),
-        ...(forward ? { onEvent: (event: SweepEvent) => forward.send(event) } : {}),
+        ...(forward ? { onEvent: (event: SweepEvent) => passes(event) && forward.send(event) } : {}),
       });
     } finally {
       interrupt.dispose();

@@ -16,6 +16,7 @@ import { startWorkshopServer } from '../web/server.js';
 import { WorkshopSession, type PreparedRun } from '../web/session.js';
 import { assertPortFree } from './port.js';
 import { displayPath, resolveScenarioConfig, SCENARIO_RUN_OPTIONS } from './scenario.js';
+import { SWEEP_OPTION_HELP } from './sweep.js';
 import { resolveSweepOptions } from './sweep-options.js';
 import { nextSignal } from './signals.js';
 import { parseNumber, UsageError } from './usage.js';
@@ -27,13 +28,13 @@ interface WorkshopArgs {
 }
 
 export const SWEEP_PAGE_OPTIONS: OptionSpec[] = [
-  { name: 'transports', kind: 'text', default: '', describe: `comma-separated, default all: ${transportIds.join(', ')}` },
-  { name: 'sizes', kind: 'text', default: '', describe: 'comma-separated sizes (1048576, 64KiB, 10MB); default 1 KiB to --max-size in steps of x4, plus 64 KiB +- 1' },
-  { name: 'max-size', kind: 'text', default: '', describe: 'largest size, up to 1GiB (default 256MiB; 16MiB with --quick)' },
-  { name: 'repeat', kind: 'number', default: '', describe: 'exchanges per size, on one fresh peer (default 3; 1 with --quick)' },
-  { name: 'timeout', kind: 'number', default: '30', describe: 'seconds allowed per exchange' },
-  { name: 'payload', kind: 'text', default: 'bytes', describe: "bytes (random) or records (station records, serialized the transport's own way)" },
-  { name: 'quick', kind: 'boolean', default: 'false', pageDefault: 'true', describe: 'sizes up to 16 MiB, one repeat: about a minute' },
+  { name: 'transports', kind: 'text', default: '', describe: SWEEP_OPTION_HELP.transports },
+  { name: 'sizes', kind: 'text', default: '', describe: SWEEP_OPTION_HELP.sizes },
+  { name: 'max-size', kind: 'text', default: '', describe: SWEEP_OPTION_HELP['max-size'] },
+  { name: 'repeat', kind: 'number', default: '', describe: SWEEP_OPTION_HELP.repeat },
+  { name: 'timeout', kind: 'number', default: '30', describe: SWEEP_OPTION_HELP.timeout },
+  { name: 'payload', kind: 'text', default: 'bytes', describe: SWEEP_OPTION_HELP.payload },
+  { name: 'quick', kind: 'boolean', default: 'false', pageDefault: 'true', describe: SWEEP_OPTION_HELP.quick },
 ];
 
 type Options = Record<string, unknown>;
@@ -76,7 +77,7 @@ export function prepareRun(body: unknown, outDir: string): PreparedRun {
     if (!scenario) throw new UsageError(`unknown scenario "${id}"; valid ids: ${scenarioIds().join(', ')}`);
     const { argv, given } = toArgv(options, SCENARIO_RUN_OPTIONS);
     const defaults = Object.fromEntries(SCENARIO_RUN_OPTIONS.filter((o) => o.default !== '').map((o) => [o.name, o.kind === 'boolean' ? o.default === 'true' : o.default]));
-    resolveScenarioConfig({ ...defaults, ...given, host: '127.0.0.1', port: '0' } as unknown as Parameters<typeof resolveScenarioConfig>[0]);
+    resolveScenarioConfig({ ...defaults, ...given, id, host: '127.0.0.1', port: '0' } as unknown as Parameters<typeof resolveScenarioConfig>[0]);
     const resultFile = resultPath(outDir, runId, id);
     return { kind: 'scenario', target: id, runId, args: ['scenario', id, ...argv, '--out', outDir, '--run-id', runId], resultFile, resultFileLabel: displayPath(resultFile) };
   }

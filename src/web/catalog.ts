@@ -21,7 +21,8 @@ export interface OptionSpec {
 export interface Catalog {
   /** workshop: the page starts runs; live: it shows one command-line run. */
   mode: 'workshop' | 'live';
-  scenarios: { id: string; title: string; talkIteration: number; story: string; transport: string | null; colour: string }[];
+  /** talkIteration: null for a scenario beyond the talk. */
+  scenarios: { id: string; title: string; talkIteration: number | null; story: string; transport: string | null; colour: string }[];
   scenarioOptions: OptionSpec[];
   sweep: { transports: { id: string; colour: string }[]; options: OptionSpec[] };
   /** The window of the serving processes' live event-loop delay figure. */

@@ -23,9 +23,9 @@ interface PageChart {
   chartArea: { bottom: number };
 }
 interface PageWorkshop {
-  stats: { requests: number; runsEnded: number; importsEnded: number; [key: string]: unknown };
+  stats: { requests: number; runsEnded: number; importsEnded: number; sweepPoints: number; [key: string]: unknown };
   view: { importWindows: { startMs: number; endMs: number }[] };
-  charts: { latency: PageChart };
+  charts: { latency: PageChart; sweep: { data: { datasets: { label: string; data: { x: number }[] }[] } } };
 }
 declare const window: { workshop: PageWorkshop };
 declare const document: {
@@ -141,6 +141,31 @@ describe.skipIf(skip)('in Chromium', () => {
     ]);
     for (const [, runId] of rows) expect(await readdir(path.join(outDir, runId!))).toHaveLength(1);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'workshop-fork-send-and-comparison.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('workshop: the sweep from the page, each warm-sampled point drawn as it is measured', async () => {
+    const page = await browser.context.newPage();
+    const problems = watchProblems(page);
+    await page.goto(workshop.urlWithToken);
+    await page.click('nav button[data-choice="sweep"]');
+    await page.fill('#step-form input[name="transports"]', 'raw-socket,fork-json');
+    await page.fill('#step-form input[name="sizes"]', '1KiB,64KiB');
+    const runsBefore = await page.evaluate(() => window.workshop.stats.runsEnded);
+    await page.click('#start');
+    // The first point is on the chart, with its warm figures in words, before the sweep ends.
+    await page.waitForFunction((before) => window.workshop.stats.sweepPoints >= 1 && window.workshop.stats.runsEnded === before, runsBefore, { timeout: 60_000 });
+    expect(await page.textContent('#sweep-points li')).toMatch(/^raw-socket at 1\.0 KiB: [\d.]+ MB\/s, warm round trip [\d.]+ ms \(p10-p90 [\d.]+-[\d.]+\) over \d+ samples, cold first [\d.]+ ms/);
+    await page.waitForFunction((before) => window.workshop.stats.runsEnded === before + 1, runsBefore, { timeout: 60_000 });
+    const drawn = await page.evaluate(() => window.workshop.charts.sweep.data.datasets.map((d) => [d.label, d.data.map((p) => p.x)]));
+    expect(drawn).toEqual([
+      ['raw-socket', [1024, 65536]],
+      ['fork-json', [1024, 65536]],
+    ]);
+    expect(await page.evaluate(() => window.workshop.stats.state)).toBe('completed');
+    expect(await page.locator('#sweep-points li').count()).toBe(4);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'workshop-sweep.png'), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -90,6 +90,7 @@ function resetLiveView(run) {
   loop.data.datasets = [];
   sweep.data.datasets = [];
   sweep.$failures.length = 0;
+  $('sweep-points').replaceChildren();
   Object.assign(stats, { requests: 0, importsStarted: 0, importsEnded: 0, loopSamples: 0, sweepPoints: 0, phase: null, state: 'running' });
   const isSweep = run.kind === 'sweep';
   $('scenario-view').hidden = isSweep;
@@ -183,12 +184,36 @@ function onScenarioEvent(e) {
   redraw();
 }
 
+/** One measured point in words: the warm median with its spread and sample count, the cold first exchange. */
+function describePoint(transport, p) {
+  const at = `${transport} at ${formatBytes(p.sizeBytes)}`;
+  if (p.state !== 'ok') return `${at}: ${p.state}${p.error ? ` (${p.error})` : ''}`;
+  const ms = (v) => (v >= 10 ? v.toFixed(0) : v.toPrecision(2));
+  const rt = p.roundTripMs;
+  const spread = rt.p10 !== undefined ? ` (p10-p90 ${ms(rt.p10)}-${ms(rt.p90)})` : '';
+  const samples = p.samples !== undefined ? ` over ${p.samples} samples` : '';
+  const cold = typeof p.firstRoundTripMs === 'number' ? `, cold first ${ms(p.firstRoundTripMs)} ms` : '';
+  return `${at}: ${p.mbPerS.toPrecision(3)} MB/s, warm round trip ${ms(rt.median)} ms${spread}${samples}${cold}${p.noisy ? ' (noisy)' : ''}`;
+}
+
 function onSweepEvent(e) {
+  // Each point: a fresh peer's cold first exchange, unrecorded warm-up, then timed samples (the
+  // sweep forwards a few of its exchanges, enough to say where it is).
   if (e.type === 'point-start') {
-    setStatus(`measuring ${e.transport} at ${formatBytes(e.sizeBytes)} (repeat ${e.repeat + 1} of ${e.repeats})`);
+    setStatus(`measuring ${e.transport} at ${formatBytes(e.sizeBytes)}: starting a fresh peer`);
+    return;
+  }
+  if (e.type === 'exchange') {
+    const doing = e.phase === 'cold' ? 'the cold first exchange' : e.phase === 'warm-up' ? 'warming up (not recorded)' : `${e.samples} samples so far`;
+    setStatus(`measuring ${e.transport} at ${formatBytes(e.sizeBytes)}: ${doing}`);
     return;
   }
   if (e.type !== 'point-done') return;
+  const described = describePoint(e.transport, e.point);
+  setStatus(described);
+  const item = document.createElement('li');
+  item.textContent = described;
+  $('sweep-points').append(item);
   const colour = catalog.sweep.transports.find((t) => t.id === e.transport)?.colour ?? '#555555';
   let dataset = sweep.data.datasets.find((d) => d.label === e.transport);
   if (!dataset) {
@@ -298,7 +323,7 @@ function select(choice) {
       '(the talk\'s "8-20k" and "64k" claims). Points appear as they are measured.';
   } else {
     const s = catalog.scenarios.find((x) => x.id === choice.id);
-    $('step-title').textContent = `${s.talkIteration <= 6 ? `${s.talkIteration}. ` : ''}${s.id}: ${s.title}`;
+    $('step-title').textContent = `${inTalk(s) ? `${s.talkIteration}. ` : ''}${s.id}: ${s.title}`;
     $('step-story').textContent = s.story;
   }
   const form = $('step-form');
@@ -385,11 +410,16 @@ $('stop').addEventListener('click', async () => {
   setMessage(ok ? 'stopping: the run cleans up and still writes its results file' : (reply.error ?? 'refused'), !ok);
 });
 
+/** The talk's six iterations; scenarios beyond it (worker-pool, queue) have no iteration number. */
+function inTalk(scenario) {
+  return typeof scenario.talkIteration === 'number' && scenario.talkIteration <= 6;
+}
+
 // ---- start-up --------------------------------------------------------------------------------
 async function main() {
   catalog = await (await fetch('/api/catalog')).json();
-  const talk = catalog.scenarios.filter((s) => s.talkIteration <= 6);
-  const beyond = catalog.scenarios.filter((s) => s.talkIteration > 6);
+  const talk = catalog.scenarios.filter(inTalk);
+  const beyond = catalog.scenarios.filter((s) => !inTalk(s));
   $('steps-talk').replaceChildren(...talk.map((s) => stepButton(`${s.talkIteration}. ${s.id}`, s.colour, { kind: 'scenario', id: s.id })));
   $('steps-beyond').replaceChildren(...beyond.map((s) => stepButton(s.id, s.colour, { kind: 'scenario', id: s.id })));
   $('beyond-heading').hidden = beyond.length === 0;

@@ -151,7 +151,7 @@ export function sweepChart(canvas) {
     data: { datasets: [] },
     options: {
       parsing: false,
-      plugins: { title: { display: true, text: 'Sweep: MB/s by message size (points appear as they are measured)', font: { size: 16 } }, legend: { position: 'right' } },
+      plugins: { title: { display: true, text: 'Sweep: MB/s over the warm median round trip, by message size (points appear as they are measured)', font: { size: 16 } }, legend: { position: 'right' } },
       scales: { x: sizeAxis('message size (bytes, log scale)'), y: logAxis('MB/s (log scale)') },
     },
     plugins: [
