@@ -56,9 +56,9 @@ export interface ScenarioArgs {
   out: string;
   'run-id'?: string;
   'by-node'?: boolean;
-  live: boolean;
-  'live-port': string;
-  'emit-events': boolean;
+  live?: boolean;
+  'live-port'?: string;
+  'emit-events'?: boolean;
 }
 
 /** How often a watched run polls the serving processes for their live event-loop delay. */
@@ -241,7 +241,7 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
     const runId = resolveRunId(args['run-id'], newRunId);
     const outDir = await checkOutputDir('out', args.out);
     await assertPortFree(config.host, config.port);
-    const livePort = parseNumber('live-port', args['live-port'], { min: 0, max: 65_535, integer: true });
+    const livePort = parseNumber('live-port', args['live-port'] ?? '0', { min: 0, max: 65_535, integer: true });
     if (args.live) await assertPortFree(LIVE_HOST, livePort);
 
     const interactive = process.stderr.isTTY && !args.json;

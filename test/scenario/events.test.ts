@@ -13,6 +13,7 @@ const config: ScenarioRunConfig = {
   // An import long enough (several hundred ms) that the blocked loop shows in the live samples.
   records: 4000,
   imports: 1,
+  concurrency: 1,
   changes: 0.1,
   workPerRecord: 5000,
   workers: 2,

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scenarios } from '../../scenarios/index.js';
 import { runCli } from '../helpers/cli.js';
 import { browserTestsRequired, chromiumOrSkip, launchChromium, SCREENSHOT_DIR, type Browser } from '../helpers/chromium.js';
 import { request, startUrlCommand, type RunningWorkshop } from '../helpers/workshop.js';
@@ -94,6 +95,7 @@ describe.skipIf(skip)('in Chromium', () => {
     const problems = watchProblems(page);
     await page.goto(workshop.urlWithToken);
     await page.waitForSelector('nav button[data-choice="single-thread"]');
+    // The talk's six in its order, then the scenarios beyond it (worker-pool, ...), then the sweep.
     expect(await page.locator('nav li').allTextContents()).toEqual([
       '1. single-thread',
       '2. cluster',
@@ -101,8 +103,10 @@ describe.skipIf(skip)('in Chromium', () => {
       '4. node-ipc',
       '5. buffer-zlib',
       '6. chunked',
+      ...scenarios.filter((s) => s.talkIteration === null).map((s) => s.id),
       'the sweep',
     ]);
+    expect(scenarios.filter((s) => s.talkIteration === null).map((s) => s.id)).toContain('worker-pool');
 
     await runFromPage(page, 'single-thread');
     // Points arrive while the run is still going, not at its end.

@@ -158,7 +158,7 @@ function onScenarioEvent(e) {
       break;
     case 'import-end': {
       learnClock(e.tMs);
-      // Imports never overlap: the open window is the one this import started.
+      // With --concurrency imports overlap: the open window is the one this import (by its index) started.
       const w = view.importWindows.findLast((x) => x.index === e.index && x.endMs === null);
       if (w) Object.assign(w, { endMs: e.tMs, ok: e.ok });
       stats.importsEnded += 1;
