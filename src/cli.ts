@@ -4,6 +4,7 @@
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { benchCommand } from './commands/bench.js';
+import { faultsCommand } from './commands/faults.js';
 import { scenarioCommand } from './commands/scenario.js';
 import { reportCommand } from './commands/report.js';
 import { sweepCommand } from './commands/sweep.js';
@@ -14,7 +15,7 @@ import { errorMessage } from './format/error.js';
 
 // Each command lives in src/commands/<name>.ts; register it here with one line.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const commands: CommandModule<any, any>[] = [scenarioCommand, sweepCommand, reportCommand, benchCommand, workshopCommand];
+const commands: CommandModule<any, any>[] = [scenarioCommand, sweepCommand, faultsCommand, reportCommand, benchCommand, workshopCommand];
 
 function exitWith(code: number, message: string): never {
   process.stderr.write(`${message.split('\n')[0]}\n`);
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const cli = yargs(hideBin(process.argv))
     .scriptName('ipc-lab')
     .strict()
-    .demandCommand(1, 'name a command: scenario, sweep, report, bench or workshop')
+    .demandCommand(1, 'name a command: scenario, sweep, faults, report, bench or workshop')
     .help()
     .version(false)
     .wrap(Math.min(110, process.stdout.columns ?? 110))

@@ -3,7 +3,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../format/error.js';
-import type { ScenarioResult, SweepResult } from './schema.js';
+import type { FaultsResult, ScenarioResult, SweepResult } from './schema.js';
 import { nodeDirMajor, readResult } from './store.js';
 
 export interface LoadedResult<T> {
@@ -18,6 +18,8 @@ export interface NodeResults {
   major: number;
   scenarios: Map<string, LoadedResult<ScenarioResult>>;
   sweep: LoadedResult<SweepResult> | null;
+  /** `npm run faults`: what each transport does when its peer dies, hangs or lies (absent: none loaded). */
+  faults?: LoadedResult<FaultsResult> | null;
 }
 
 export interface RunResults extends Omit<NodeResults, 'major'> {
@@ -115,6 +117,7 @@ async function loadFolder(resultsDir: string, prefix: string, into: Omit<NodeRes
     try {
       const result = await readResult(path.join(dir, name));
       if (result.kind === 'sweep') into.sweep = { result, file };
+      else if (result.kind === 'faults') into.faults = { result, file };
       else into.scenarios.set(result.scenario, { result, file });
     } catch (error: unknown) {
       unreadable.push(`${file}: ${errorMessage(error).replace(`${path.join(dir, name)}: `, '')}`);
@@ -124,7 +127,7 @@ async function loadFolder(resultsDir: string, prefix: string, into: Omit<NodeRes
 
 /** Every results file of one run directory (runId null: an empty result set). */
 export async function loadRun(resultsDir: string, runId: string | null): Promise<RunResults> {
-  const input: RunResults = { runId, scenarios: new Map(), sweep: null, unreadable: [], byNode: [] };
+  const input: RunResults = { runId, scenarios: new Map(), sweep: null, faults: null, unreadable: [], byNode: [] };
   if (runId === null) return input;
   const folders = await nodeFolders(path.join(resultsDir, runId));
   if (folders.length === 0) {
@@ -132,13 +135,14 @@ export async function loadRun(resultsDir: string, runId: string | null): Promise
     return input;
   }
   for (const { name, major } of folders) {
-    const results: NodeResults = { major, scenarios: new Map(), sweep: null };
+    const results: NodeResults = { major, scenarios: new Map(), sweep: null, faults: null };
     await loadFolder(resultsDir, `${runId}/${name}`, results, input.unreadable);
     input.byNode.push(results);
   }
   const first = input.byNode[0]!;
   input.scenarios = first.scenarios;
   input.sweep = first.sweep;
+  input.faults = first.faults;
   for (const name of await jsonFiles(path.join(resultsDir, runId))) {
     input.unreadable.push(`${runId}/${name}: not used: this run keeps its results by Node major, in ${folders.map((f) => `${f.name}/`).join(', ')}`);
   }

@@ -279,4 +279,64 @@ export interface SweepResult {
   transports: SweepTransportResult[];
 }
 
-export type AnyResult = ScenarioResult | SweepResult;
+
+/**
+ * What the caller saw in one fault case: a transport error's kind, `ok` (the reply came back intact),
+ * `wrong-reply` (an exchange resolved with a reply that is not the right one: the fault went
+ * unnoticed), `no-answer` (neither a reply nor an error within the timeout plus a grace),
+ * `caller-crashed` (the caller's own process died) or `not-started` (no peer to inject into).
+ */
+export type FaultOutcome =
+  | 'timeout'
+  | 'crashed'
+  | 'out-of-memory'
+  | 'error'
+  | 'refused'
+  | 'corrupted'
+  | 'cancelled'
+  | 'ok'
+  | 'wrong-reply'
+  | 'no-answer'
+  | 'caller-crashed'
+  /** The case never got to its fault: the caller could not start the peer (within the timeout). */
+  | 'not-started';
+
+/** One fault injected into one transport, on fresh processes (docs/design.md, "Faults"). */
+export interface FaultCaseResult {
+  transport: string;
+  fault: string;
+  expected: FaultOutcome;
+  observed: FaultOutcome;
+  /** The error's message (or what was wrong with the reply); null when the reply was intact. */
+  message: string | null;
+  exitCode: number | null;
+  signal: string | null;
+  /** ms from the fault (the signal sent, or the moment the peer misbehaved) to the caller's error; null without an error. */
+  detectMs: number | null;
+  /** The caller's process lived through the fault and reported. */
+  callerAlive: boolean;
+  /** After the fault, the caller started a fresh peer (a pool: used the same one) and a small exchange succeeded. */
+  recovered: boolean | null;
+  /** Exchanges that neither completed nor failed (must be 0). */
+  lost: number;
+  /** What the case left behind after the caller closed everything (must be 0 each). */
+  leftovers: { processes: number; tempDirs: number };
+  /** Observed differs from expected, or the caller died, lost an exchange or left something behind. */
+  finding: boolean;
+  durationMs: number;
+}
+
+export interface FaultsResult {
+  schemaVersion: number;
+  kind: 'faults';
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  state: 'completed' | 'errored';
+  error?: string;
+  env: Env;
+  config: Record<string, unknown>;
+  cases: FaultCaseResult[];
+}
+
+export type AnyResult = ScenarioResult | SweepResult | FaultsResult;

@@ -101,6 +101,8 @@ export function validateResult(value: unknown, label = 'result'): AnyResult {
       if (!Array.isArray(t.points)) fail(`transport ${String(t.transport)}: points missing`);
       for (const p of t.points as Record<string, unknown>[]) checkSweepPoint(p, v.schemaVersion as number, `transport ${String(t.transport)}`, fail);
     }
+  } else if (v.kind === 'faults') {
+    if (!Array.isArray(v.cases)) fail('cases missing');
   } else fail(`kind ${String(v.kind)}`);
   return value as AnyResult;
 }

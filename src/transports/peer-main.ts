@@ -1,5 +1,6 @@
 import type { TransportId } from './registry.js';
 import type { PeerEntry } from './shared/peer-entry.js';
+import { setPeerFault, takePeerFault } from './shared/peer-fault.js';
 
 // The one entry point of every peer: a forked child (argv: [transport id, ...that transport's
 // arguments]; shared/child-owner.ts) or the worker-transfer worker thread (the same argv;
@@ -23,7 +24,10 @@ const peerEntries: Record<TransportId, () => Promise<PeerEntry>> = {
 // closes and the peer leaves too. A worker thread has no channel; it ends with its process.
 if (process.send !== undefined) process.on('disconnect', () => process.exit(0));
 
-const [transportId = '', ...args] = process.argv.slice(2);
+// `npm run faults` puts a misbehaviour before the transport id (shared/peer-fault.ts); never otherwise.
+const { spec, rest } = takePeerFault(process.argv.slice(2));
+setPeerFault(spec);
+const [transportId = '', ...args] = rest;
 if (!Object.hasOwn(peerEntries, transportId)) {
   console.error(`peer-main: unknown transport '${transportId}', expected one of ${Object.keys(peerEntries).join(', ')}`);
   process.exit(2);

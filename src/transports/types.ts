@@ -1,5 +1,6 @@
 import type { DiffResult, Station } from '../workload/types.js';
 import type { TransportId } from './registry.js';
+import type { PeerFaultSpec } from './shared/peer-fault.js';
 
 // One interface for every way of moving an import to a child and its result back.
 
@@ -31,7 +32,11 @@ export interface PeerOptions {
   timeoutMs: number;
   /** Run the child with --max-old-space-size, to reproduce a small server. */
   childHeapMb?: number;
-  /** chunked: the largest announced size accepted; bigger is refused before allocating. */
+  /**
+   * The largest message a receiver accepts: chunked refuses a bigger announced size before
+   * allocating (raw-socket: a larger length prefix); buffer-zlib stops inflating past it; naive-socket
+   * stops reading past it.
+   */
   maxMessageBytes?: number;
   /** worker-pool: threads in the pool (default 1). */
   workers?: number;
@@ -39,6 +44,11 @@ export interface PeerOptions {
   handoff?: Handoff;
   /** worker-pool: exchanges that may wait for a free worker; past that an exchange is refused (busy). */
   maxQueue?: number;
+  /**
+   * `npm run faults` only: the forked peer misbehaves this way on its first reply (shared/peer-fault.ts).
+   * Never set in a normal run; thread peers ignore it.
+   */
+  peerFault?: PeerFaultSpec;
 }
 
 export interface ExchangeResult {
@@ -76,6 +86,10 @@ export interface Transport {
    * worker that dies; a server starts it once and keeps it for every import, failed ones included.
    */
   pooled?: true;
+  /** The peer is a worker thread of the caller's process (it cannot be signalled on its own). */
+  thread?: true;
+  /** Has a wire format of its own a peer can break (framing, a length prefix, gzip), not Node's framing. */
+  ownWireFormat?: true;
   start(options: PeerOptions): Promise<TransportPeer>;
 }
 

@@ -61,6 +61,7 @@ const CASES: { command: string[]; option: string; bad: () => string }[] = [
   { command: ['scenario', 'single-thread', '--duration', '1'], option: 'out', bad: () => path.join(readOnlyDir, 'results') },
   { command: ['scenario', 'single-thread', '--duration', '1'], option: 'out', bad: () => '/proc/ipc-lab-results' },
   { command: ['sweep', '--quick'], option: 'out', bad: () => '/proc/ipc-lab-results' },
+  { command: ['faults', '--quick'], option: 'out', bad: () => '/proc/ipc-lab-results' },
   { command: ['bench', '--quick', '--out', 'see below'], option: 'report', bad: () => path.join(readOnlyDir, 'REPORT.md') },
   { command: ['report'], option: 'results', bad: () => file },
 ];

@@ -91,6 +91,7 @@ export const chunkedTransport: Transport = {
   id: 'chunked',
   title: 'size first, "ready for data", framed chunks read in place, both ways (Unix socket)',
   talkIteration: 6,
+  ownWireFormat: true,
   async start(options: PeerOptions): Promise<TransportPeer> {
     const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     let peer: ChunkedPeer | null = null;

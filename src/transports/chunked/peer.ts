@@ -1,7 +1,40 @@
+import type net from 'node:net';
 import { answerEnvelope } from '../shared/envelope-peer.js';
 import { openPeerLink } from '../shared/in-place-link/peer.js';
 import { peerArgs, type PeerEntry } from '../shared/peer-entry.js';
+import { markFault, misbehaveMidReply, PROTOCOL_FAULTS, takeFaultForReply, type PeerFault, type ProtocolFault } from '../shared/peer-fault.js';
 import { ChunkedEndpoint } from './endpoint.js';
+import { controlFrame } from './framing.js';
+
+/** An announced size no receiver accepts (1 TiB): it must be refused before anything is allocated. */
+export const OVERSIZE_ANNOUNCE_BYTES = 2 ** 40;
+
+/**
+ * `npm run faults` only: sends the reply broken the way `fault` says; true when it did (the
+ * ordinary reply is then not sent).
+ */
+function sendFaulty(fault: PeerFault, socket: net.Socket, endpoint: ChunkedEndpoint, parts: Buffer[], sizeBytes: number): boolean {
+  if (PROTOCOL_FAULTS.includes(fault as ProtocolFault)) markFault();
+  switch (fault) {
+    case 'truncated-frame': {
+      // An announce frame cut after 10 of its bytes, then the end of the stream.
+      socket.end(controlFrame({ type: 'announce', sizeBytes }).subarray(0, 10));
+      return true;
+    }
+    case 'garbage-header':
+      socket.write(Buffer.from('GARBAGE, NOT A FRAME'));
+      return true;
+    case 'oversize-announce':
+      endpoint.send(parts, OVERSIZE_ANNOUNCE_BYTES).catch(() => undefined);
+      return true;
+    case 'length-mismatch':
+      // Announces one byte less than the data frames then carry.
+      endpoint.send(parts, sizeBytes - 1).catch(() => undefined);
+      return true;
+    default:
+      return false;
+  }
+}
 
 /**
  * Peer side of chunked (the protocol: messages.ts; argv: to-peer path, from-peer path, max message
@@ -14,12 +47,19 @@ export const chunkedPeer: PeerEntry = (args) => {
     'max message bytes',
     'frame bytes',
   ]);
+  let outbound: net.Socket | null = null;
   const endpoint: ChunkedEndpoint = new ChunkedEndpoint({ maxMessageBytes: Number(maxMessageBytes), frameBytes: Number(frameBytes) }, {
     message: (message) => {
       const parts = answerEnvelope(message);
       const sizeBytes = parts.reduce((sum, part) => sum + part.length, 0);
+      const fault = takeFaultForReply();
+      // Requests come only after our 'ready', sent once the link is whole.
+      if (fault !== null && outbound !== null && sendFaulty(fault, outbound, endpoint, parts, sizeBytes)) return;
       // A refused reply fails the exchange on the parent's side; we stay ready for the next one.
-      endpoint.send(parts, sizeBytes).catch(() => undefined);
+      endpoint
+        .send(parts, sizeBytes)
+        .then(() => misbehaveMidReply(fault))
+        .catch(() => undefined);
     },
     refusedIncoming: () => undefined, // the parent's send rejects with the reason
     // Garbage, or the parent is gone (the link ended): nothing more can arrive, so leave.
@@ -32,6 +72,7 @@ export const chunkedPeer: PeerEntry = (args) => {
     (link) => {
       // The endpoint's `failed` handler leaves when either connection ends.
       endpoint.attach(link);
+      outbound = link.outbound;
       process.send?.({ type: 'ready' });
     },
     (error: Error) => {

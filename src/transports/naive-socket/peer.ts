@@ -4,6 +4,7 @@ import { runJob } from '../shared/jobs.js';
 import { serveOneShotSocket } from '../shared/one-shot-socket/peer.js';
 import { ownPeakRssBytes } from '../shared/peak-rss.js';
 import { peerArgs, type PeerEntry } from '../shared/peer-entry.js';
+import { misbehaveMidReply, takeFaultForReply } from '../shared/peer-fault.js';
 import type { NaiveFromPeer, NaiveRequest, NaiveToPeer } from './messages.js';
 
 function send(message: NaiveFromPeer): void {
@@ -46,7 +47,9 @@ export const naiveSocketPeer: PeerEntry = (args) => {
         if (answered) return;
         answered = true;
         const reply = answer(request, message);
+        const fault = takeFaultForReply();
         if (reply.length > 0) socket.write(reply);
+        misbehaveMidReply(fault);
         socket.end();
       };
       // THE BUG, KEPT ON PURPOSE (the talk's sixth iteration found it): this receiver treats one

@@ -95,7 +95,12 @@ export const nodeIpcTransport: Transport = {
       const ready = new Promise<Socket>((resolve) => server.on(NodeIpcEvent.ready, (_data, socket) => resolve(socket)));
       server.start();
       await listening;
-      owner = new ChildOwner({ transportId: 'node-ipc', args: [socketPath, ipc.config.id], childHeapMb: options.childHeapMb });
+      owner = new ChildOwner({
+        transportId: 'node-ipc',
+        args: [socketPath, ipc.config.id],
+        childHeapMb: options.childHeapMb,
+        ...(options.peerFault ? { peerFault: options.peerFault } : {}),
+      });
       const socket = await owner.guard(ready, options.timeoutMs, 'node-ipc peer start-up');
       return new NodeIpcPeer(ipc, socket, owner, dir, options);
     } catch (error) {

@@ -4,6 +4,7 @@ import { runJob } from '../shared/jobs.js';
 import { fromJsonWire, jsonWireBytes, toJsonWire } from '../shared/json-wire.js';
 import { ownPeakRssBytes } from '../shared/peak-rss.js';
 import { peerArgs, type PeerEntry } from '../shared/peer-entry.js';
+import { misbehaveMidReply, takeFaultForReply } from '../shared/peer-fault.js';
 import { configureIpc, NodeIpcEvent, type NodeIpcFailure, type NodeIpcResult, type NodeIpcWork } from './messages.js';
 
 /**
@@ -26,7 +27,9 @@ export const nodeIpcPeer: PeerEntry = (args) => {
         const requestBodyBytes = jsonWireBytes(work.body);
         const body = toJsonWire(runJob(work.job, fromJsonWire(work.body)));
         const result: NodeIpcResult = { id: work.id, body, peakRssBytes: ownPeakRssBytes(), requestBodyBytes, replyBodyBytes: jsonWireBytes(body) };
+        const fault = takeFaultForReply();
         server.emit(NodeIpcEvent.result, result);
+        misbehaveMidReply(fault);
       } catch (error) {
         const failure: NodeIpcFailure = { id: work.id, message: errorMessage(error), peakRssBytes: ownPeakRssBytes() };
         server.emit(NodeIpcEvent.failed, failure);

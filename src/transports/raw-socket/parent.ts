@@ -99,6 +99,7 @@ export const rawSocketTransport: Transport = {
   id: 'raw-socket',
   title: 'Unix socket, length prefix, read in place (reference)',
   talkIteration: null,
+  ownWireFormat: true,
   async start(options: PeerOptions): Promise<TransportPeer> {
     const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     // The reader exists before the link (the socket reads from the moment it connects); the peer object after.

@@ -3,6 +3,7 @@ import { compiledEntry } from '../../paths.js';
 import type { TransportId } from '../registry.js';
 import { TransportError, type PeerOptions } from '../types.js';
 import { registerCleanup } from './cleanup.js';
+import { peerFaultArgs, type PeerFaultSpec } from './peer-fault.js';
 import { PeerGuard } from './peer-guard.js';
 import type { PeerOwner } from './peer-base.js';
 
@@ -16,6 +17,8 @@ export interface ForkPeerOptions {
   args: string[];
   childHeapMb?: number;
   serialization?: 'json' | 'advanced';
+  /** `npm run faults` only: how the peer misbehaves (before the transport id on its argv). */
+  peerFault?: PeerFaultSpec;
 }
 
 /**
@@ -32,7 +35,7 @@ export class ChildOwner implements PeerOwner {
 
   constructor(options: ForkPeerOptions) {
     const heapArgs = options.childHeapMb === undefined ? [] : [`--max-old-space-size=${options.childHeapMb}`];
-    this.child = fork(compiledEntry(PEER_ENTRY), [options.transportId, ...options.args], {
+    this.child = fork(compiledEntry(PEER_ENTRY), [...peerFaultArgs(options.peerFault), options.transportId, ...options.args], {
       // Explicit execArgv: never inherit the parent's loader flags (vitest), the peer runs plain node.
       execArgv: heapArgs,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -115,7 +118,13 @@ export async function startForkedPeer(
   options: PeerOptions,
   serialization: 'json' | 'advanced' = 'json',
 ): Promise<ChildOwner> {
-  const owner = new ChildOwner({ transportId, args, childHeapMb: options.childHeapMb, serialization });
+  const owner = new ChildOwner({
+    transportId,
+    args,
+    childHeapMb: options.childHeapMb,
+    serialization,
+    ...(options.peerFault ? { peerFault: options.peerFault } : {}),
+  });
   const ready = new Promise<void>((resolve) => {
     const onMessage = (message: { type?: unknown }): void => {
       if (message.type !== 'ready') return;

@@ -140,6 +140,7 @@ export const workerPoolTransport: Transport = {
   title: 'piscina pool of worker threads, records by structured clone or as bytes in a moved ArrayBuffer',
   talkIteration: null,
   pooled: true,
+  thread: true,
   async start(options: PeerOptions): Promise<TransportPeer> {
     const settings = poolSettings(options);
     const pool = new Piscina({

@@ -54,6 +54,7 @@ export const workerTransferTransport: Transport = {
   id: 'worker-transfer',
   title: 'worker_threads, ArrayBuffer in the transfer list (zero-copy reference)',
   talkIteration: null,
+  thread: true,
   async start(options: PeerOptions): Promise<TransportPeer> {
     const thread = new WorkerOwner('worker-transfer', options);
     const peer = new WorkerPeer(thread, options);

@@ -1,4 +1,5 @@
 import type { Job, Payload } from '../../types.js';
+import type { PeerFault } from '../peer-fault.js';
 
 // Every message that crosses the fork channel (process.send) of fork-json, fork-advanced and
 // buffer-zlib; each transport's codec decides what `body` is and how its bytes are counted.
@@ -42,9 +43,12 @@ export type ForkFromPeer<Body> = ForkReady | ForkReply<Body> | ForkFailure;
 export interface ForkCodec<Body> {
   serialization: 'json' | 'advanced';
   encode(payload: Payload): Promise<Body>;
-  decode(body: Body): Promise<Payload>;
+  /** `maxBytes`: the largest payload accepted; a codec that inflates refuses above it before allocating. */
+  decode(body: Body, maxBytes?: number): Promise<Payload>;
   /** Size of the body on the channel. */
   bodyWireBytes(body: Body): number;
   /** Size of a whole message on the channel, given it with `body: null` and the body's size. */
   messageWireBytes(messageWithNullBody: object, bodyBytes: number): number;
+  /** `npm run faults` only: the body broken the way `fault` says; absent where the codec has no format of its own. */
+  faultyBody?(body: Body, fault: PeerFault): Promise<Body>;
 }

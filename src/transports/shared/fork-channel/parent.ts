@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { errorMessage } from '../../../format/error.js';
 import type { TransportId } from '../../registry.js';
 import { TransportError, type ExchangeResult, type Job, type Payload, type PeerOptions, type Transport, type TransportPeer } from '../../types.js';
 import { startForkedPeer, type ChildOwner } from '../child-owner.js';
@@ -36,7 +37,11 @@ class ForkChannelPeer<Body> extends PeerBase {
     });
     const reply = await replied;
     if (reply.type === 'error') throw new TransportError('error', `peer ${this.pid}: ${reply.message}`);
-    const replyPayload = await this.codec.decode(reply.body);
+    const replyPayload = await this.codec.decode(reply.body, this.options.maxMessageBytes).catch((error: unknown) => {
+      // A reply that does not decode (a broken gzip stream, one inflating past the limit) is the peer's fault.
+      if (error instanceof TransportError) throw error;
+      throw new TransportError('corrupted', `reply from peer ${this.pid}: ${errorMessage(error)}`);
+    });
     const roundTripMs = performance.now() - startedMs;
     return {
       reply: replyPayload,
@@ -53,7 +58,7 @@ class ForkChannelPeer<Body> extends PeerBase {
 
 /** A transport whose data goes through process.send, encoded by `codec`. */
 export function forkChannelTransport<Body>(
-  meta: { id: TransportId; title: string; talkIteration: number | null },
+  meta: { id: TransportId; title: string; talkIteration: number | null; ownWireFormat?: true },
   codec: ForkCodec<Body>,
 ): Transport {
   return {

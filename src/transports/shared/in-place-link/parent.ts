@@ -61,7 +61,12 @@ export async function startLinkedPeer(transportId: TransportId, options: PeerOpt
   try {
     server = await listen(paths.toPeer);
     accepted = nextConnection(server);
-    owner = new ChildOwner({ transportId, args: [paths.toPeer, paths.fromPeer, ...args], childHeapMb: options.childHeapMb });
+    owner = new ChildOwner({
+      transportId,
+      args: [paths.toPeer, paths.fromPeer, ...args],
+      childHeapMb: options.childHeapMb,
+      ...(options.peerFault ? { peerFault: options.peerFault } : {}),
+    });
     const listening = peerSays(owner, 'link-listening');
     const ready = peerSays(owner, 'ready');
     const what = `${transportId} peer start-up`;

@@ -10,8 +10,11 @@ import { joinChunks, writeParts } from './parts.js';
 // socket in our private temp dir; each message is one connection, and the end of the stream marks
 // the end of the message (no framing).
 
-/** Sends one message on a fresh connection, ends our side, reads until the peer ends. */
-export function sendAndReadToEnd(socketPath: string, parts: readonly Buffer[], sockets: Set<net.Socket>): Promise<Buffer> {
+/**
+ * Sends one message on a fresh connection, ends our side, reads until the peer ends. Nothing
+ * announces the reply's size, so `maxBytes` bounds what is read: past it the connection is dropped.
+ */
+export function sendAndReadToEnd(socketPath: string, parts: readonly Buffer[], sockets: Set<net.Socket>, maxBytes = Infinity): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ path: socketPath, allowHalfOpen: true });
     sockets.add(socket);
@@ -21,7 +24,14 @@ export function sendAndReadToEnd(socketPath: string, parts: readonly Buffer[], s
       writeParts(socket, parts);
       socket.end();
     });
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let readBytes = 0;
+    socket.on('data', (chunk: Buffer) => {
+      readBytes += chunk.length;
+      if (readBytes <= maxBytes) return void chunks.push(chunk);
+      chunks.length = 0;
+      reject(new TransportError('refused', `reply from ${socketPath} is above the maximum of ${maxBytes} bytes`));
+      socket.destroy();
+    });
     socket.on('end', () => {
       ended = true;
       resolve(joinChunks(chunks));
@@ -59,8 +69,8 @@ export abstract class OneShotSocketPeer extends PeerBase {
 
   /** One message there and back; a broken connection is explained by the peer's end when it died. */
   protected sendAndReadToEnd(parts: readonly Buffer[]): Promise<Buffer> {
-    return sendAndReadToEnd(this.socketPath, parts, this.sockets).catch(async (error: TransportError) => {
-      throw await this.child.explainLoss(error);
+    return sendAndReadToEnd(this.socketPath, parts, this.sockets, this.options.maxMessageBytes).catch(async (error: TransportError) => {
+      throw error.kind === 'refused' ? error : await this.child.explainLoss(error);
     });
   }
 

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { applies, expectedOutcome, FAULT_IDS, injection, payloadFor, planCases, type FaultTarget } from '../../src/faults/cases.js';
+import { isFinding } from '../../src/faults/classify.js';
+import type { FaultCaseResult } from '../../src/results/schema.js';
+
+const forked: FaultTarget = { id: 'fork-json', thread: false, framed: false };
+const framed: FaultTarget = { id: 'chunked', thread: false, framed: true };
+const thread: FaultTarget = { id: 'worker-pool', thread: true, framed: false };
+
+describe('the fault matrix', () => {
+  it('applies protocol faults to framed transports only, and only out-of-memory to threads', () => {
+    expect(FAULT_IDS.filter((f) => applies(f, forked) === true)).toEqual(['kill-mid-transfer', 'kill-mid-reply', 'hang', 'exit-mid-reply', 'out-of-memory']);
+    expect(FAULT_IDS.filter((f) => applies(f, framed) === true)).toEqual([...FAULT_IDS]);
+    expect(FAULT_IDS.filter((f) => applies(f, thread) === true)).toEqual(['out-of-memory']);
+    expect(applies('garbage-header', forked)).toBe('no wire format of its own (Node frames its messages)');
+  });
+
+  it('plans every applicable pair in order; --quick takes the first fault of each kind', () => {
+    expect(planCases([framed, thread], ['hang', 'out-of-memory'], false)).toEqual([
+      { transport: 'chunked', fault: 'hang' },
+      { transport: 'chunked', fault: 'out-of-memory' },
+      { transport: 'worker-pool', fault: 'out-of-memory' },
+    ]);
+    expect(planCases([framed], FAULT_IDS, true).map((c) => c.fault)).toEqual(['kill-mid-transfer', 'hang', 'exit-mid-reply', 'truncated-frame', 'out-of-memory']);
+    expect(planCases([forked, framed, thread], FAULT_IDS, false)).toHaveLength(5 + 9 + 1);
+  });
+
+  it('injects from outside where it can, through the peer where only the peer can', () => {
+    expect(injection('kill-mid-transfer')).toEqual({ peerFault: null, signal: { name: 'SIGKILL', at: { afterMs: 30 } }, childHeapMb: null });
+    expect(injection('kill-mid-reply')).toEqual({ peerFault: 'stop-mid-reply', signal: { name: 'SIGKILL', at: 'mid-reply' }, childHeapMb: null });
+    expect(injection('hang')).toEqual({ peerFault: 'stop-mid-reply', signal: null, childHeapMb: null });
+    expect(injection('length-mismatch')).toEqual({ peerFault: 'length-mismatch', signal: null, childHeapMb: null });
+    expect(injection('out-of-memory')).toEqual({ peerFault: null, signal: null, childHeapMb: 32 });
+  });
+
+  it('expects an error of the right kind for each fault, and payloads node-ipc can carry', () => {
+    expect(FAULT_IDS.map((f) => expectedOutcome(f, 'chunked'))).toEqual([
+      'crashed', 'crashed', 'timeout', 'crashed', 'corrupted', 'corrupted', 'refused', 'corrupted', 'out-of-memory',
+    ]);
+    expect(expectedOutcome('oversize-announce', 'raw-socket')).toBe('corrupted');
+    expect(payloadFor('kill-mid-transfer', 'node-ipc')).toEqual({ kind: 'bytes', sizeBytes: 4 * 1024 * 1024 });
+    expect(payloadFor('kill-mid-transfer', 'chunked')).toEqual({ kind: 'bytes', sizeBytes: 48 * 1024 * 1024 });
+    expect(payloadFor('hang', 'chunked')).toEqual({ kind: 'bytes', sizeBytes: 16 * 1024 * 1024 });
+    expect(payloadFor('out-of-memory', 'chunked')).toEqual({ kind: 'records', records: 200_000 });
+  });
+});
+
+describe('findings', () => {
+  const clean: Omit<FaultCaseResult, 'finding'> = {
+    transport: 'chunked', fault: 'hang', expected: 'timeout', observed: 'timeout', message: 'no answer', exitCode: null, signal: null,
+    detectMs: 2000, callerAlive: true, recovered: true, lost: 0, leftovers: { processes: 0, tempDirs: 0 }, durationMs: 2500,
+  };
+  it('is a finding when anything differs from a sound outcome', () => {
+    expect(isFinding(clean)).toBe(false);
+    expect(isFinding({ ...clean, observed: 'crashed' })).toBe(true);
+    expect(isFinding({ ...clean, callerAlive: false })).toBe(true);
+    expect(isFinding({ ...clean, lost: 1 })).toBe(true);
+    expect(isFinding({ ...clean, leftovers: { processes: 1, tempDirs: 0 } })).toBe(true);
+    expect(isFinding({ ...clean, leftovers: { processes: 0, tempDirs: 1 } })).toBe(true);
+    expect(isFinding({ ...clean, recovered: false })).toBe(true);
+    expect(isFinding({ ...clean, recovered: null })).toBe(false);
+  });
+});

@@ -1,0 +1,59 @@
+// Each fault injector on one transport, end to end on fresh processes, with its exact outcome.
+// Concurrent: each case is its own caller process with its own temp dir, and most of a case is
+// waiting (a peer starting, a timeout).
+import { describe, expect, it } from 'vitest';
+import type { FaultId } from '../../src/faults/cases.js';
+import { runFaultCase } from '../../src/faults/run.js';
+import type { FaultOutcome } from '../../src/results/schema.js';
+import { ourTempDirs, useOwnTempDir } from '../transports/helpers.js';
+
+useOwnTempDir();
+
+const cases: [string, FaultId, FaultOutcome, RegExp][] = [
+  ['chunked', 'kill-mid-transfer', 'crashed', /was killed by signal SIGKILL/],
+  ['fork-advanced', 'kill-mid-reply', 'crashed', /was killed by signal SIGKILL/],
+  ['chunked', 'exit-mid-reply', 'crashed', /exited with code 0/],
+  ['chunked', 'garbage-header', 'corrupted', /garbage: bad magic byte 0x47/],
+  ['chunked', 'oversize-announce', 'refused', /announced size 1099511627776 bytes is above the maximum of 67108864 bytes/],
+  ['buffer-zlib', 'length-mismatch', 'corrupted', /incorrect length check/],
+  // A finding, kept as one: a length prefix one byte short of the envelope cuts the body silently.
+  ['raw-socket', 'length-mismatch', 'wrong-reply', /resolved with a reply that differs/],
+];
+
+describe.concurrent('fault injectors', () => {
+  it.each(cases)('%s, %s: %s, the caller survives, recovers and leaves nothing', async (transport, fault, observed, message) => {
+    // A generous timeout: these faults are noticed long before it, however busy the machine.
+    const result = await runFaultCase({ transport, fault }, { timeoutMs: 15_000 });
+    expect([result.observed, result.message]).toEqual([observed, expect.stringMatching(message)]);
+    expect(result).toMatchObject({ callerAlive: true, recovered: true, lost: 0, leftovers: { processes: 0, tempDirs: 0 } });
+    expect(result.finding).toBe(observed !== result.expected);
+    if (observed !== 'wrong-reply') expect(result.detectMs).toBeLessThan(2000);
+  });
+});
+
+// Alone, after the others: the timeout also bounds the peer's start-up, which a crowded machine slows.
+describe('timed faults', () => {
+
+  it('hang: noticed only by the exchange timeout, measured from the moment the peer stopped', async () => {
+    const result = await runFaultCase({ transport: 'raw-socket', fault: 'hang' }, { timeoutMs: 2000 });
+    expect(result).toMatchObject({ observed: 'timeout', expected: 'timeout', finding: false, leftovers: { processes: 0, tempDirs: 0 } });
+    expect(result.message).toMatch(/no answer within 2000 ms/);
+    // The timeout runs from the exchange's start, the fault comes a little later; a busy machine
+    // fires the timer late.
+    expect(result.detectMs).toBeGreaterThan(1000);
+    expect(result.detectMs).toBeLessThan(4000);
+  });
+
+  it('out-of-memory: a worker thread with a 32 MB heap fails alone; the caller goes on', async () => {
+    const result = await runFaultCase({ transport: 'worker-transfer', fault: 'out-of-memory' }, { timeoutMs: 10_000 });
+    expect(result).toMatchObject({ observed: 'out-of-memory', callerAlive: true, recovered: true, finding: false });
+    expect(result.message).toMatch(/memory limit/);
+  });
+
+});
+
+describe('after every case', () => {
+  it('no temp dir of ours is left', () => {
+    expect(ourTempDirs()).toEqual([]);
+  });
+});
