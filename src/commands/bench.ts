@@ -41,6 +41,8 @@ export function benchSteps(quick: boolean, outDir: string, runId: string, node: 
       node,
     })),
     { label: 'sweep', args: ['sweep', ...(quick ? ['--quick'] : []), ...common], node },
+    // --quick: one fault of each kind and a 2 s timeout for the hangs.
+    { label: 'faults', args: ['faults', ...(quick ? ['--quick'] : []), ...common], node },
   ];
 }
 
@@ -72,7 +74,7 @@ function runStep(step: BenchStep, signal: AbortSignal): Promise<number | null> {
 
 export const benchCommand: CommandModule<object, BenchArgs> = {
   command: 'bench',
-  describe: 'every scenario, then the sweep, then the report (charts + REPORT.md), all in one run id',
+  describe: 'every scenario, then the sweep, then the faults, then the report (charts + REPORT.md), all in one run id',
   builder: (y) =>
     y
       .option('quick', { type: 'boolean', default: false, describe: 'short phases and the quick sweep: about 1.5 minutes (under 3)' })

@@ -35,7 +35,7 @@ async function readIfExists(file: string): Promise<string | null> {
 }
 
 /** The results files a complete run holds: one per registered scenario, and the sweep. */
-export const expectedResultNames = (): string[] => [...scenarioIds(), 'sweep'];
+export const expectedResultNames = (): string[] => [...scenarioIds(), 'sweep', 'faults'];
 
 /** The run named by --run, checked to be a run directory of resultsDir; else the default run. */
 export async function chooseRun(resultsDir: string, requested: string | undefined): Promise<string | null> {

@@ -8,6 +8,7 @@ import { claimData, claimsTable, judgeAll, machine, method, summary } from './se
 import { beyondSection } from './beyond.js';
 import { capacityMethod } from './capacity.js';
 import { settingsWarning } from './settings.js';
+import { faultsSection } from './faults.js';
 import { failureTable, firstRoundTripTable, NOISY_MARK, roundTripTable, scenarioTable, sweepTable } from './tables.js';
 import type { SweepResult } from '../results/schema.js';
 import { NOISY_MARGIN_OF_ERROR } from '../sweep/stats.js';
@@ -127,6 +128,8 @@ export function renderReport(input: RunResults, options: ReportOptions): string 
     chartsSection(input, options.charts),
     '## Message-size sweep',
     sweep ? sweepSection(sweep, measuredLine(sweepNodes)) : 'No sweep result.',
+    '## Faults: when the peer dies, hangs or lies',
+    faultsSection(input.faults?.result),
     ...(versions ? [versions] : []),
     '## Machine',
     machine(input),

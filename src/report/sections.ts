@@ -5,6 +5,7 @@ import type { Env } from '../results/schema.js';
 import { capacitySummary } from './capacity.js';
 import { CLAIMS } from './claims.js';
 import { reportCommand, scenarioCommand, sweepCommand } from './commands.js';
+import { faultsCommand } from './faults.js';
 import { completed, firstFailure, unresponsiveShare } from '../results/facts.js';
 import { cell } from '../format/markdown.js';
 import { formatBytes, formatPercent } from '../format/numbers.js';
@@ -58,6 +59,11 @@ export function summary(input: RunResults, verdicts: ClaimVerdict[]): string {
       `- Sweep:${state} ${sweep.transports.length} transports, ${failures.length} failed: ${failures.length > 0 ? failures.join(', ') : 'none'}.`,
     );
   }
+  const faults = input.faults?.result;
+  if (faults) {
+    const state = faults.state === 'errored' ? ` **errored**: ${cell(faults.error ?? 'no message')};` : '';
+    lines.push(`- Faults:${state} ${faults.cases.length} cases, findings: ${faults.cases.filter((c) => c.finding).length} (see Faults).`);
+  }
   const count = (v: Verdict): number => verdicts.filter((x) => x.verdict === v).length;
   lines.push(
     `- The talk's claims: ${count('holds')} hold, ${count('partly')} partly, ${count('does not hold')} do not hold, ${count('no data')} without data.`,
@@ -80,6 +86,7 @@ const ENV_FIELDS: [keyof Env, string, (e: Env) => string][] = [
 export function machine(input: RunResults): string {
   const all = [...[...input.scenarios.values()].map((l) => ({ name: l.result.scenario, env: l.result.env }))];
   if (input.sweep) all.push({ name: 'sweep', env: input.sweep.result.env });
+  if (input.faults) all.push({ name: 'faults', env: input.faults.result.env });
   if (all.length === 0) return 'No results: nothing measured.';
   const groups = new Map<string, { env: Env; names: string[] }>();
   for (const { name, env } of all) {
@@ -103,6 +110,7 @@ export function method(input: RunResults, resultsDirLabel: string): string {
     lines.push(loaded ? `${scenarioCommand(loaded.result)}   # ${resultsDirLabel}/${loaded.file}` : `# ${id}: no result`);
   }
   lines.push(input.sweep ? `${sweepCommand(input.sweep.result)}   # ${resultsDirLabel}/${input.sweep.file}` : '# sweep: no result');
+  lines.push(input.faults ? `${faultsCommand(input.faults.result)}   # ${resultsDirLabel}/${input.faults.file}` : '# faults: no result');
   lines.push(`${reportCommand(resultsDirLabel)}   # this section and the charts`, '```');
   if (input.unreadable.length > 0) {
     lines.push('', 'Results files that could not be read (not used):', ...input.unreadable.map((u) => `- ${cell(u)}`));
