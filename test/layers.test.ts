@@ -17,7 +17,7 @@ const RANK: Record<string, number> = {
   'src/server': 4,
   'src/scenario': 5,
   'src/sweep': 5,
-  'src/faults': 5,
+  'src/faults': 6,
   scenarios: 6,
   'src/charts': 7,
   'src/report': 7,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { FAULT_IDS } from '../faults/cases.js';
+import { SCENARIO_FAULTS, type ScenarioFaultId } from '../faults/scenario-case.js';
 import { runFaultsCommand, type FaultsConfig } from '../faults/main.js';
 import { projectRoot } from '../paths.js';
 import { newRunId, nodeDirName } from '../results/store.js';
@@ -21,11 +22,13 @@ interface FaultsArgs {
 }
 
 /** Checks every option before anything starts; a bad one throws a UsageError naming it (exit 2). */
+const ALL_FAULTS = [...FAULT_IDS, ...(Object.keys(SCENARIO_FAULTS) as ScenarioFaultId[])];
+
 export function resolveFaultsOptions(args: FaultsArgs): FaultsConfig {
   const quick = args.quick === true;
   return {
     transports: args.transports === undefined ? [...transportIds] : parseChoiceList('transports', args.transports, transportIds),
-    faults: args.faults === undefined ? [...FAULT_IDS] : parseChoiceList('faults', args.faults, FAULT_IDS),
+    faults: args.faults === undefined ? [...ALL_FAULTS] : parseChoiceList('faults', args.faults, ALL_FAULTS),
     // The hang cases wait for it: short, so the whole matrix stays in minutes.
     timeoutMs: 1000 * (args.timeout === undefined ? (quick ? 2 : 5) : parseNumber('timeout', args.timeout, { min: 0.5, max: 60 })),
     quick,
@@ -39,7 +42,7 @@ export const faultsCommand: CommandModule<object, FaultsArgs> = {
   builder: (y) =>
     y
       .option('transports', { type: 'string', describe: `comma-separated, default all: ${transportIds.join(', ')}` })
-      .option('faults', { type: 'string', describe: `comma-separated, default all that apply: ${FAULT_IDS.join(', ')}` })
+      .option('faults', { type: 'string', describe: `comma-separated, default all that apply: ${ALL_FAULTS.join(', ')} (the last two on scenarios' servers under light traffic)` })
       .option('timeout', { type: 'string', describe: 'seconds allowed per exchange: a hung peer is noticed after it (default 5; 2 with --quick)' })
       .option('quick', { type: 'boolean', describe: 'one fault of each kind (killed, hang, exit, protocol, memory)', default: false })
       .option('json', { type: 'boolean', describe: 'print only the result document on stdout', default: false })

@@ -4,12 +4,15 @@ import { SCHEMA_VERSION, type FaultCaseResult, type FaultsResult } from '../resu
 import { newRunId, resultPath, writeJsonAtomic } from '../results/store.js';
 import type { Transport } from '../transports/types.js';
 import { planCases, type FaultId } from './cases.js';
+import { planScenarioCases, runScenarioFault, SCENARIO_FAULTS, type ScenarioFaultId } from './scenario-case.js';
 import { runFaults, type FaultEvent } from './run.js';
+
+const isScenarioFault = (fault: string): fault is ScenarioFaultId => Object.hasOwn(SCENARIO_FAULTS, fault);
 import { renderFaultTable } from './table.js';
 
 export interface FaultsConfig {
   transports: string[];
-  faults: FaultId[];
+  faults: (FaultId | ScenarioFaultId)[];
   timeoutMs: number;
   quick: boolean;
   json: boolean;
@@ -41,11 +44,17 @@ export async function runFaultsCommand(config: FaultsConfig, transports: readonl
   const runId = io.runId ?? newRunId();
   const startedAt = new Date().toISOString();
   const targets = transports.map((t) => ({ id: t.id, thread: t.thread === true, framed: t.ownWireFormat === true }));
-  const planned = planCases(targets, config.faults, config.quick);
+  const planned = planCases(targets, config.faults.filter((f): f is FaultId => !isScenarioFault(f)), config.quick);
+  const scenarioCases = planScenarioCases(config.faults, config.quick);
   const cases: FaultCaseResult[] = [];
   let failure: unknown = null;
   try {
     await runFaults(planned, { timeoutMs: config.timeoutMs, ...(io.signal ? { signal: io.signal } : {}) }, progress(io.stderr), cases);
+    for (const [index, { scenario, fault }] of scenarioCases.entries()) {
+      if (io.signal?.aborted) throw io.signal.reason;
+      if (io.stderr.isTTY === true) io.stderr.write(`faults, scenarios ${index + 1}/${scenarioCases.length}: ${scenario} ${fault} ...\n`);
+      cases.push(await runScenarioFault(scenario, fault));
+    }
   } catch (error: unknown) {
     failure = error;
   }

@@ -9,6 +9,7 @@ function reportData(input: RunResults): unknown {
   return {
     scenarios: Object.fromEntries([...input.scenarios].map(([id, loaded]) => [id, { file: loaded.file, result: loaded.result }])),
     sweep: input.sweep,
+    faults: input.faults ?? null,
     unreadable: input.unreadable,
   };
 }

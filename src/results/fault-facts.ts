@@ -31,6 +31,7 @@ export function faultCellText(c: FaultCaseResult): string {
   if (c.lost > 0) parts.push(`${c.lost} lost`);
   if (c.leftovers.processes + c.leftovers.tempDirs > 0) parts.push(`left ${c.leftovers.processes} processes, ${c.leftovers.tempDirs} temp dirs`);
   if (c.recovered === false) parts.push('no recovery');
+  if (c.light && c.light.failed > 0) parts.push(`light ${c.light.failed}/${c.light.sent} failed`);
   return parts.join(' ');
 }
 
@@ -57,6 +58,8 @@ const FAULT_PHRASES: Record<string, string> = {
   'oversize-announce': 'a reply over the size limit',
   'length-mismatch': 'a reply whose length differs from its header',
   'out-of-memory': 'a peer out of memory',
+  'child-killed-mid-import': 'the child killed mid-import under light traffic',
+  'worker-killed-mid-import': 'the worker killed mid-import under light traffic',
 };
 
 const phrase = (fault: string): string => FAULT_PHRASES[fault] ?? fault;
@@ -82,6 +85,13 @@ export function faultSentences(cases: readonly FaultCaseResult[], timeoutMs: num
     const median = sorted[Math.floor((sorted.length - 1) / 2)]!.detectMs!;
     sentences.push(
       `A peer that died was noticed in ${formatDetectMs(median)} (median of ${crashes.length} cases); the slowest, ${formatDetectMs(slowest.detectMs!)}: ${slowest.transport}, ${phrase(slowest.fault)}.`,
+    );
+  }
+  for (const c of cases.filter((x) => x.light !== undefined && x.observed === x.expected && x.detectMs !== null)) {
+    const light = c.light!;
+    sentences.push(
+      `${c.transport}: ${phrase(c.fault)}: the import's client was told (${c.observed}) in ${formatDetectMs(c.detectMs!)}; ` +
+        `${light.failed === 0 ? `all ${light.sent}` : `${light.sent - light.failed} of ${light.sent}`} light requests sent from then on were answered.`,
     );
   }
   const dead = cases.filter((c) => !c.callerAlive);

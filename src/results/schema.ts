@@ -324,6 +324,8 @@ export interface FaultCaseResult {
   /** Observed differs from expected, or the caller died, lost an exchange or left something behind. */
   finding: boolean;
   durationMs: number;
+  /** Scenario faults: light requests sent from the fault on (until a second after the import's answer), and how many failed. */
+  light?: { sent: number; failed: number };
 }
 
 export interface FaultsResult {

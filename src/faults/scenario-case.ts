@@ -1,0 +1,144 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { errorMessage } from '../format/error.js';
+import type { FaultCaseResult, FaultOutcome } from '../results/schema.js';
+import { startServerProcess } from '../scenario/server-process.js';
+import { isFinding } from './classify.js';
+import { cpuTicks, descendantsOf } from './proc.js';
+import { isRunning } from './run.js';
+
+// Scenario faults: the process doing an import is SIGKILLed while light traffic runs, on the
+// scenario's real server (started by the scenario runner's own plumbing). What the client of the
+// import sees, how soon, whether light requests were answered during and after, what is left.
+
+export const SCENARIO_FAULTS = {
+  /** An IPC scenario: the child doing the import (a fresh one per import) is killed. */
+  'child-killed-mid-import': { scenarios: ['fork-send', 'node-ipc', 'buffer-zlib', 'chunked'], expected: 'crashed' },
+  /** cluster: the worker doing the import is killed; the primary replaces it. */
+  'worker-killed-mid-import': { scenarios: ['cluster'], expected: 'error' },
+} as const satisfies Record<string, { scenarios: readonly string[]; expected: FaultOutcome }>;
+export type ScenarioFaultId = keyof typeof SCENARIO_FAULTS;
+
+const RECORDS = 20_000;
+/** Work per record: an import of a few seconds (about 3 s inline on a busy core), so the kill lands in its middle. */
+const IMPORT_WORK = 10_000;
+/** The import's own bound: far beyond the kill, so what ends the import is the fault, not the clock. */
+const IMPORT_TIMEOUT_MS = 30_000;
+const LIGHT_EVERY_MS = 20;
+const AFTER_FAULT_MS = 1000;
+/** fetch's own message is only "fetch failed": the cause says what happened to the connection. */
+function withCause(error: unknown): string {
+  const cause: unknown = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? `${errorMessage(error)} (${cause.message})` : errorMessage(error);
+}
+
+/** `--quick`: the first scenario of each scenario fault. */
+export function planScenarioCases(faults: readonly string[], quick: boolean): { scenario: string; fault: ScenarioFaultId }[] {
+  return (Object.keys(SCENARIO_FAULTS) as ScenarioFaultId[])
+    .filter((fault) => faults.includes(fault))
+    .flatMap((fault) => SCENARIO_FAULTS[fault].scenarios.slice(0, quick ? 1 : undefined).map((scenario) => ({ scenario, fault })));
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The serving process's descendant busiest over a short window (the one running the import). */
+async function busiest(candidates: () => number[]): Promise<number | null> {
+  const before = new Map(candidates().map((pid) => [pid, cpuTicks(pid)]));
+  await sleep(200);
+  let best: { pid: number; used: number } | null = null;
+  for (const [pid, ticks] of before) {
+    const used = cpuTicks(pid) - ticks;
+    if (isRunning(pid) && (!best || used > best.used)) best = { pid, used };
+  }
+  return best?.pid ?? null;
+}
+
+/** Classifies what the import's client got: a 5xx naming how the child ended, a broken connection, or a reply. */
+function importOutcome(answer: { status: number; error: string | null } | { thrown: string }): { observed: FaultOutcome; message: string | null } {
+  if ('thrown' in answer) return { observed: 'error', message: `the import's connection failed: ${answer.thrown}` };
+  if (answer.status === 200) return { observed: 'ok', message: null };
+  const text = answer.error ?? `status ${answer.status}`;
+  const kind: FaultOutcome = /out of memory/.test(text) ? 'out-of-memory' : /SIGKILL|signal|exited with code/.test(text) ? 'crashed' : /no answer within/.test(text) ? 'timeout' : 'error';
+  return { observed: kind, message: `${answer.status}: ${text}` };
+}
+
+export async function runScenarioFault(scenario: string, fault: ScenarioFaultId): Promise<FaultCaseResult> {
+  const startedMs = performance.now();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ipc-lab-faults-case-'));
+  const tmpBefore = process.env.TMPDIR;
+  // The server and its children inherit it: their temp dirs land here, where leftovers are counted.
+  process.env.TMPDIR = dir;
+  let server;
+  try {
+    server = await startServerProcess(scenario, {
+      host: '127.0.0.1', port: 0, records: RECORDS, workers: 2, pool: false, importTimeoutMs: IMPORT_TIMEOUT_MS, childHeapMb: null, maxImports: 2,
+    });
+  } finally {
+    if (tmpBefore === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = tmpBefore;
+  }
+  const base = `http://127.0.0.1:${server.port}`;
+  const seen = new Set<number>();
+  const light: { atMs: number; ok: boolean }[] = [];
+  let lightRunning = true;
+  const lightLoop = (async () => {
+    for (let i = 1; lightRunning; i++) {
+      const atMs = performance.now();
+      const ok = await fetch(`${base}/stations/${(i % RECORDS) + 1}`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+      light.push({ atMs, ok });
+      await sleep(LIGHT_EVERY_MS);
+    }
+  })();
+  try {
+    const serving = server.pids;
+    const candidates = (): number[] => {
+      const pids = fault === 'worker-killed-mid-import' ? serving : serving.flatMap((pid) => descendantsOf(pid));
+      for (const pid of pids) seen.add(pid);
+      return pids;
+    };
+    const answered = fetch(`${base}/import?records=${RECORDS}&changes=0.1&seed=1&work=${IMPORT_WORK}`, { method: 'POST', signal: AbortSignal.timeout(IMPORT_TIMEOUT_MS + 5000) }).then(
+      async (res) => ({ status: res.status, error: res.ok ? null : (((await res.json().catch(() => ({}))) as { error?: string }).error ?? null), atMs: performance.now() }),
+      (error: unknown) => ({ thrown: withCause(error), atMs: performance.now() }),
+    );
+    await sleep(800); // the import reaches its child or worker and is busy there
+    const target = await busiest(candidates);
+    const faultAtMs = performance.now();
+    if (target !== null) process.kill(target, 'SIGKILL');
+    const answer = await answered;
+    await sleep(AFTER_FAULT_MS);
+    const after = await fetch(`${base}/stations/7`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    lightRunning = false;
+    await lightLoop;
+    const during = light.filter((l) => l.atMs >= faultAtMs);
+    const outcome = target === null ? { observed: 'not-started' as const, message: 'no process was found doing the import' } : importOutcome(answer);
+    const lost = 'thrown' in answer && /timeout|aborted/i.test(answer.thrown) ? 1 : 0;
+    candidates(); // children that started late are counted too
+    const serverAlive = server.lostReason() === null;
+    await server.stop();
+    await sleep(300);
+    const result: Omit<FaultCaseResult, 'finding'> = {
+      transport: scenario,
+      fault,
+      expected: SCENARIO_FAULTS[fault].expected,
+      observed: outcome.observed,
+      message: outcome.message,
+      exitCode: null,
+      signal: target === null ? null : 'SIGKILL',
+      detectMs: outcome.observed === 'ok' ? null : Math.round((answer.atMs - faultAtMs) * 10) / 10,
+      callerAlive: serverAlive,
+      recovered: after,
+      lost,
+      leftovers: { processes: [...seen].filter((pid) => pid !== target && isRunning(pid)).length, tempDirs: readdirSync(dir).filter((n) => n.startsWith('ipc-lab-')).length },
+      durationMs: Math.round(performance.now() - startedMs),
+      light: { sent: during.length, failed: during.filter((l) => !l.ok).length },
+    };
+    return { ...result, finding: isFinding(result) };
+  } finally {
+    lightRunning = false;
+    await lightLoop;
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,28 @@
+// A scenario fault end to end: the child doing an import is killed on the scenario's real server
+// while light traffic runs.
+import { describe, expect, it } from 'vitest';
+import { planScenarioCases, runScenarioFault } from '../../src/faults/scenario-case.js';
+import { ourTempDirs, useOwnTempDir } from '../transports/helpers.js';
+
+useOwnTempDir();
+
+describe('scenario faults', () => {
+  it('plans each scenario of each chosen fault; --quick the first of each', () => {
+    expect(planScenarioCases(['hang', 'child-killed-mid-import', 'worker-killed-mid-import'], true)).toEqual([
+      { scenario: 'fork-send', fault: 'child-killed-mid-import' },
+      { scenario: 'cluster', fault: 'worker-killed-mid-import' },
+    ]);
+    expect(planScenarioCases(['child-killed-mid-import'], false).map((c) => c.scenario)).toEqual(['fork-send', 'node-ipc', 'buffer-zlib', 'chunked']);
+  });
+
+  it('fork-send: the killed child is a 502 naming SIGKILL, light traffic is answered throughout, nothing is left', async () => {
+    const result = await runScenarioFault('fork-send', 'child-killed-mid-import');
+    expect(result).toMatchObject({ expected: 'crashed', observed: 'crashed', finding: false, callerAlive: true, recovered: true, lost: 0 });
+    expect(result.message).toMatch(/^502: import failed: peer \d+ was killed by signal SIGKILL$/);
+    expect(result.detectMs).toBeLessThan(2000);
+    expect(result.leftovers).toEqual({ processes: 0, tempDirs: 0 });
+    expect(result.light!.sent).toBeGreaterThan(5);
+    expect(result.light!.failed).toBe(0);
+    expect(ourTempDirs()).toEqual([]);
+  });
+});
