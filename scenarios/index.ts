@@ -4,6 +4,7 @@ import chunked from './chunked.js';
 import cluster from './cluster.js';
 import forkSend from './fork-send.js';
 import nodeIpc from './node-ipc.js';
+import queue from './queue.js';
 import singleThread from './single-thread.js';
 import workerPool from './worker-pool.js';
 
@@ -12,7 +13,7 @@ import workerPool from './worker-pool.js';
  * chart). A new scenario is one file plus one line here. Loading this list loads only metadata: each
  * scenario imports its server code when it serves.
  */
-export const scenarios: readonly ScenarioDefinition[] = [singleThread, cluster, forkSend, nodeIpc, bufferZlib, chunked, workerPool];
+export const scenarios: readonly ScenarioDefinition[] = [singleThread, cluster, forkSend, nodeIpc, bufferZlib, chunked, workerPool, queue];
 
 export const scenarioIds = (): string[] => scenarios.map((s) => s.id);
 

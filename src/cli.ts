@@ -10,12 +10,13 @@ import { reportCommand } from './commands/report.js';
 import { sweepCommand } from './commands/sweep.js';
 import { signalExitCode } from './commands/signals.js';
 import { workshopCommand } from './commands/workshop.js';
+import { workerCommand } from './commands/worker.js';
 import { InterruptedError, UsageError } from './commands/usage.js';
 import { errorMessage } from './format/error.js';
 
 // Each command lives in src/commands/<name>.ts; register it here with one line.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const commands: CommandModule<any, any>[] = [scenarioCommand, sweepCommand, faultsCommand, reportCommand, benchCommand, workshopCommand];
+const commands: CommandModule<any, any>[] = [scenarioCommand, sweepCommand, faultsCommand, reportCommand, benchCommand, workshopCommand, workerCommand];
 
 function exitWith(code: number, message: string): never {
   process.stderr.write(`${message.split('\n')[0]}\n`);
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   const cli = yargs(hideBin(process.argv))
     .scriptName('ipc-lab')
     .strict()
-    .demandCommand(1, 'name a command: scenario, sweep, faults, report, bench or workshop')
+    .demandCommand(1, 'name a command: scenario, sweep, faults, report, bench, workshop or worker')
     .help()
     .version(false)
     .wrap(Math.min(110, process.stdout.columns ?? 110))

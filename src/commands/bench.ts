@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { scenarioIds } from '../../scenarios/index.js';
+import { scenarios } from '../../scenarios/index.js';
 import { compiledEntry, projectRoot } from '../paths.js';
 import { newRunId } from '../results/store.js';
 import { checkOutputDir, checkOutputFile } from './locations.js';
@@ -35,9 +35,9 @@ const QUICK_SCENARIO_ARGS = ['--duration', '5', '--warmup', '1', '--records', '5
 export function benchSteps(quick: boolean, outDir: string, runId: string, node: string = process.execPath): BenchStep[] {
   const common = ['--out', outDir, '--run-id', runId];
   return [
-    ...scenarioIds().map((id) => ({
-      label: `scenario ${id}`,
-      args: ['scenario', id, ...(quick ? QUICK_SCENARIO_ARGS : []), ...common],
+    ...scenarios.map((scenario) => ({
+      label: `scenario ${scenario.id}`,
+      args: ['scenario', scenario.id, ...(quick ? QUICK_SCENARIO_ARGS : []), ...(scenario.benchArgs?.(quick) ?? []), ...common],
       node,
     })),
     { label: 'sweep', args: ['sweep', ...(quick ? ['--quick'] : []), ...common], node },

@@ -10,6 +10,7 @@ import { DEFAULT_CHANGE_SHARE, DEFAULT_RECORDS, DEFAULT_WORK_PER_RECORD } from '
 import { MAX_IMPORT_RECORDS, MAX_WORK_PER_RECORD } from '../server/params.js';
 import { checkOutputDir } from './locations.js';
 import { assertPortFree } from './port.js';
+import { addQueueOptions, assertNoQueueOptions, DEFAULT_QUEUE_WORKERS, measureQueueScale, resolveQueueSettings, type QueueArgs } from './queue-options.js';
 import { abortOnSignals, nextSignal } from './signals.js';
 import { HANDOFFS, type Handoff } from '../transports/types.js';
 import { parseChoice, parseNumber, resolveRunId, UsageError } from './usage.js';
@@ -28,7 +29,7 @@ export function displayPath(file: string): string {
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
 }
 
-export interface ScenarioArgs {
+export interface ScenarioArgs extends QueueArgs {
   id?: string;
   list?: boolean;
   duration: string;
@@ -89,6 +90,7 @@ export function resolveScenarioConfig(args: ScenarioArgs): ScenarioRunConfig {
     const given = WORKER_POOL_ONLY.find((option) => args[option] !== undefined);
     if (given !== undefined) throw new UsageError(`--${given} applies to the worker-pool scenario only`);
   }
+  if (args.id !== 'queue') assertNoQueueOptions(args);
   return {
     durationS: parseNumber('duration', args.duration, { min: 1, max: 3600 }),
     warmupS: parseNumber('warmup', args.warmup, { min: 0, max: 600 }),
@@ -103,7 +105,13 @@ export function resolveScenarioConfig(args: ScenarioArgs): ScenarioRunConfig {
     workPerRecord: parseNumber('work', args.work, { min: 0, max: MAX_WORK_PER_RECORD, integer: true }),
     workers:
       pool?.workers ??
-      (args.workers === undefined ? Math.max(2, os.availableParallelism()) : parseNumber('workers', args.workers, { min: 1, max: 64, integer: true })),
+      (args.id === 'queue'
+        ? args.workers === undefined
+          ? DEFAULT_QUEUE_WORKERS
+          : parseNumber('workers', args.workers, { min: 0, max: 64, integer: true })
+        : args.workers === undefined
+          ? Math.max(2, os.availableParallelism())
+          : parseNumber('workers', args.workers, { min: 1, max: 64, integer: true })),
     reconnect: args.reconnect,
     pool: args.pool,
     host: args.host,
@@ -145,8 +153,8 @@ export const SCENARIO_RUN_OPTIONS: OptionSpec[] = [
     name: 'workers',
     kind: 'number',
     default: '',
-    describe: 'cluster: HTTP workers [default: cores, at least 2]; worker-pool: threads in the pool [default: cores - 1, at least 1]',
-    only: ['cluster', 'worker-pool'],
+    describe: `cluster: HTTP workers [default: cores, at least 2]; worker-pool: threads in the pool [default: cores - 1, at least 1]; queue: local worker processes [default: ${DEFAULT_QUEUE_WORKERS}]`,
+    only: ['cluster', 'worker-pool', 'queue'],
   },
   { name: 'reconnect', kind: 'boolean', default: 'false', describe: 'a new connection per light request (cluster: spreads requests, not connections)' },
   { name: 'pool', kind: 'boolean', default: 'false', describe: 'IPC scenarios: keep one child alive across imports instead of forking per import', only: forkingScenarioIds() },
@@ -202,7 +210,8 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
   command: 'scenario [id]',
   describe: 'run one iteration of the talk under light load plus imports, and write results/<run-id>/<id>.json',
   builder: (y) =>
-    y
+    addQueueOptions(
+      y
       .positional('id', { type: 'string', describe: `scenario id: ${scenarioIds().join(', ')}` })
       .option('list', { type: 'boolean', describe: 'list the scenarios with one-line titles' })
       .options(
@@ -224,9 +233,11 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
       .option('run-id', { type: 'string', requiresArg: true, hidden: true })
       .option('by-node', { type: 'boolean', default: false, hidden: true, describe: 'write into <run-id>/node-<major>/ (bench --node)' })
       // Set by the workshop, which runs every command as its own process: forward the runner's events.
-      .option('emit-events', { type: 'boolean', default: false, hidden: true })
+      .option('emit-events', { type: 'boolean', default: false, hidden: true }),
+    )
       .example('$0 scenario cluster --duration 10', 'run the cluster iteration for 10 s per phase')
       .example('$0 scenario worker-pool --duration 10 --handoff bytes', 'imports on a piscina pool, records as JSON bytes in a moved ArrayBuffer')
+      .example('$0 scenario queue --duration 10', 'imports through BullMQ on a private Redis, 2 local workers')
       .example('$0 scenario single-thread --live', 'watch the run live in a browser (open the printed URL)')
       .example('$0 scenario --list', 'list the scenarios') as unknown as Argv<ScenarioArgs>,
   handler: async (args) => {
@@ -240,6 +251,8 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
     const config = resolveScenarioConfig(args);
     const runId = resolveRunId(args['run-id'], newRunId);
     const outDir = await checkOutputDir('out', args.out);
+    const queue = scenario.id === 'queue' ? resolveQueueSettings(args, runId, config.concurrency) : null;
+    if (queue) config.queue = queue.settings;
     await assertPortFree(config.host, config.port);
     const livePort = parseNumber('live-port', args['live-port'] ?? '0', { min: 0, max: 65_535, integer: true });
     if (args.live) await assertPortFree(LIVE_HOST, livePort);
@@ -282,7 +295,11 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
               loopDelayPollMs: LIVE_LOOP_DELAY_POLL_MS,
             }
           : {}),
+        serverEnv: queue?.serverEnv ?? {},
       });
+      if (queue?.scale && result.state === 'completed' && !signals.received()) {
+        result.scale = await measureQueueScale(queue, config, (line) => interactive && process.stderr.write(`[${scenario.id}] ${line}\n`), signals.signal);
+      }
       await writeJsonAtomic(file, result);
       const summary = renderScenarioSummary(result, file);
       process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : summary);

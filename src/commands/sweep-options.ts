@@ -4,6 +4,7 @@ import type { SweepConfig } from '../sweep/config.js';
 import { PAYLOAD_KINDS, type PayloadKind } from '../sweep/payload.js';
 import { DEFAULT_SAMPLING, QUICK_SAMPLING } from '../sweep/sampler.js';
 import { DEFAULT_MAX_SIZE_BYTES, defaultSizes, MAX_SIZE_LIMIT_BYTES, QUICK_MAX_SIZE_BYTES } from '../sweep/sizes.js';
+import { DEFAULT_PLACEMENT, PLACEMENTS } from '../transports/queue/messages.js';
 import { parseChoice, parseChoiceList, parseNumber, parseSize, parseSizeList, UsageError } from './usage.js';
 
 /** The command line as typed (yargs leaves every value a string so nothing is coerced silently). */
@@ -15,6 +16,7 @@ export interface SweepArgs {
   repeat?: unknown;
   timeout?: unknown;
   childHeapMb?: unknown;
+  queuePlacement?: unknown;
   quick?: boolean;
   json?: boolean;
   out?: unknown;
@@ -61,6 +63,7 @@ export function resolveSweepOptions<T extends string>(
       sampling: { ...baseSampling, minSamples: repeat },
       timeoutMs: 1000 * (args.timeout === undefined ? 30 : parseNumber('timeout', args.timeout, { min: 0.1, max: 3600 })),
       childHeapMb: args.childHeapMb === undefined ? null : parseNumber('child-heap-mb', args.childHeapMb, { min: 16, max: 65536, integer: true }),
+      queuePlacement: args.queuePlacement === undefined ? DEFAULT_PLACEMENT : parseChoice('queue-placement', args.queuePlacement, PLACEMENTS),
       quick,
       json: args.json === true,
     },

@@ -38,6 +38,7 @@ export const sweepCommand: CommandModule<object, SweepArgs & { 'emit-events'?: b
       .option('repeat', { type: 'string', describe: SWEEP_OPTION_HELP['repeat'] })
       .option('timeout', { type: 'string', describe: SWEEP_OPTION_HELP['timeout'], default: '30' })
       .option('child-heap-mb', { type: 'string', describe: 'run the receiving child with --max-old-space-size=MB (a smaller server)' })
+      .option('queue-placement', { type: 'string', describe: 'queue: records in job-data or in a redis-key of their own (default redis-key)' })
       .option('quick', { type: 'boolean', describe: SWEEP_OPTION_HELP['quick'], default: false })
       .option('json', { type: 'boolean', describe: 'print only the result document on stdout', default: false })
       .option('out', { type: 'string', describe: 'results directory', default: path.join(projectRoot, 'results'), defaultDescription: 'results/ at the project root' })

@@ -7,6 +7,7 @@ import { byVersionSection, measuredOn, type VersionResults } from './by-version.
 import { claimData, claimsTable, judgeAll, machine, method, summary } from './sections.js';
 import { beyondSection } from './beyond.js';
 import { capacityMethod } from './capacity.js';
+import { queueScaleSection } from './queue-scale.js';
 import { settingsWarning } from './settings.js';
 import { faultsSection } from './faults.js';
 import { failureTable, firstRoundTripTable, NOISY_MARK, roundTripTable, scenarioTable, sweepTable } from './tables.js';
@@ -128,6 +129,8 @@ export function renderReport(input: RunResults, options: ReportOptions): string 
     chartsSection(input, options.charts),
     '## Message-size sweep',
     sweep ? sweepSection(sweep, measuredLine(sweepNodes)) : 'No sweep result.',
+    '## Past one machine: the queue',
+    queueScaleSection(input.scenarios.get('queue')?.result),
     '## Faults: when the peer dies, hangs or lies',
     faultsSection(input.faults?.result),
     ...(versions ? [versions] : []),

@@ -61,10 +61,28 @@ export interface ImportRecord {
   workerPid?: number;
   /** Longest event-loop block of the HTTP process while this import's transfer ran, when measured. */
   transferBlockMs?: number;
-  /** Where imports queue (a worker pool, --pool's one child): from the hand-over until the work began. */
+  /**
+   * Where imports wait (a worker pool, --pool's one child: from the hand-over until the work began;
+   * a job queue: from enqueued until a worker took its last attempt).
+   */
   queuedMs?: number;
   /** Peak RSS of the child that ran the import, as it reported it (absent for worker threads). */
   peerPeakRssBytes?: number;
+  /** queue: host of the worker that ran the import's last attempt. */
+  workerHost?: string;
+  /** queue: the last attempt's run on its worker. */
+  runningMs?: number;
+  /** queue: every attempt, in order, and how each ended. */
+  attempts?: ImportAttempt[];
+}
+
+export interface ImportAttempt {
+  host: string;
+  pid: number;
+  startedAtEpochMs: number;
+  /** 'lost': its worker stopped renewing the job's lock (killed, cut off) and the job was taken again or failed. */
+  outcome: 'completed' | 'failed' | 'lost';
+  error?: string;
 }
 
 /** What became of the imports one serving process was asked for (its admission limit and counts). */
@@ -123,6 +141,28 @@ export interface CompletedScenarioResult extends ScenarioResultBase {
   busyWorker?: BusyWorkerStats;
   /** Closed-loop capacity, idle and during imports; absent when not measured (--capacity 0, schema 1). */
   capacity?: CapacityResult;
+  /** queue with --scale: imports per minute with 1 and 2 local worker processes. */
+  scale?: ScaleResult;
+}
+
+export interface ScalePoint {
+  workers: number;
+  /** Imports each worker runs at once. */
+  concurrency: number;
+  imports: number;
+  completed: number;
+  /** First import enqueued to last import finished (after a warm-up job per slot). */
+  spanMs: number;
+  importsPerMinute: number;
+  /** Why imports failed, when some did. */
+  errors?: string[];
+}
+
+export interface ScaleResult {
+  records: number;
+  workPerRecord: number;
+  placement: string;
+  points: ScalePoint[];
 }
 
 export interface BusyWorkerStats {

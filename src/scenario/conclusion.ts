@@ -20,7 +20,8 @@ function admissionLine(result: CompletedScenarioResult): string | null {
 
 /** Where imports queued (a pool): how long they waited for a free worker. */
 function queueLine(result: CompletedScenarioResult): string | null {
-  const waits = result.imports.filter((imp) => imp.ok && imp.queuedMs !== undefined).map((imp) => imp.queuedMs as number);
+  // A job queue's imports (with attempts) have their own line: queueRunLine.
+  const waits = result.imports.filter((imp) => imp.ok && imp.queuedMs !== undefined && imp.attempts === undefined).map((imp) => imp.queuedMs as number);
   if (waits.length === 0) return null;
   const sorted = [...waits].sort((a, b) => a - b);
   const median = sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
@@ -114,6 +115,8 @@ export function scenarioConclusions(result: CompletedScenarioResult): string[] {
   }
   const queue = queueLine(result);
   if (queue !== null) lines.push(queue);
+  const queued = queueRunLine(result.imports);
+  if (queued) lines.push(queued);
   const memory = memoryLine(result);
   if (memory !== null) lines.push(memory);
   lines.push(...capacityConclusions(result));
@@ -121,4 +124,24 @@ export function scenarioConclusions(result: CompletedScenarioResult): string[] {
   if (admission !== null) lines.push(admission);
   for (const event of result.events ?? []) lines.push(`Event: ${event}.`);
   return lines;
+}
+
+/** Through a queue: how long imports waited and ran, where, and which needed more than one attempt. */
+export function queueRunLine(imports: CompletedScenarioResult['imports']): string | null {
+  const through = imports.filter((imp) => imp.attempts !== undefined);
+  if (through.length === 0) return null;
+  const waits = through.map((imp) => imp.queuedMs).filter((ms): ms is number => ms !== undefined);
+  const runs = through.map((imp) => imp.runningMs).filter((ms): ms is number => ms !== undefined);
+  const hosts = new Map<string, number>();
+  for (const imp of through) if (imp.workerHost !== undefined) hosts.set(imp.workerHost, (hosts.get(imp.workerHost) ?? 0) + 1);
+  const retried = through.filter((imp) => (imp.attempts?.length ?? 0) > 1);
+  return (
+    'Through the queue: ' +
+    (waits.length > 0 ? `queued up to ${formatDurationMs(Math.max(...waits))}` : 'no queue time recorded') +
+    (runs.length > 0 ? `, running up to ${formatDurationMs(Math.max(...runs))}` : '') +
+    (hosts.size > 0 ? `; run on ${[...hosts].map(([host, n]) => `${host} (${n})`).join(', ')}` : '') +
+    `; ${retried.length} of ${through.length} needed more than one attempt` +
+    (retried.length > 0 ? ` (${retried.map((imp) => imp.attempts?.map((a) => a.outcome).join(' then ')).join('; ')})` : '') +
+    '.'
+  );
 }

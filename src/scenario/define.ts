@@ -17,6 +17,8 @@ export interface ScenarioDefinition {
   transport?: TransportId;
   /** Runs in the server process: start serving and resolve once listening. */
   serve(context: ServeContext): Promise<ServingHandle>;
+  /** Extra options `npm run bench` runs this scenario with (queue: the scale figure). */
+  benchArgs?: (quick: boolean) => string[];
   /** cluster only: what each forked worker runs. */
   serveWorker?(config: ServeConfig): Promise<void>;
 }

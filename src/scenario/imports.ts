@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { errorMessage } from '../format/error.js';
-import type { ImportRecord } from '../results/schema.js';
+import type { ImportAttempt, ImportRecord } from '../results/schema.js';
 
 export interface ImportPlan {
   baseUrl: string;
@@ -28,6 +28,19 @@ export interface ImportReply {
   queuedMs?: number;
   peerPeakRssBytes?: number;
   error?: string;
+  workerHost?: string;
+  runningMs?: number;
+  attempts?: ImportAttempt[];
+}
+
+/** What a queue adds to an import's answer (a 502 carries it too: the attempts of a failed import). */
+function queueFields(body: ImportReply): Partial<ImportRecord> {
+  return {
+    ...(body.workerHost !== undefined ? { workerHost: body.workerHost } : {}),
+    ...(body.queuedMs !== undefined ? { queuedMs: body.queuedMs } : {}),
+    ...(body.runningMs !== undefined ? { runningMs: body.runningMs } : {}),
+    ...(body.attempts !== undefined ? { attempts: body.attempts } : {}),
+  };
 }
 
 /** The reply body as JSON object, or null when it is not one (cut short, not JSON, ...). */
@@ -75,8 +88,8 @@ export function importOutcome(status: number, body: ImportReply | null): Omit<Im
     ...(ok ? {} : { error: status === 200 ? 'HTTP 200 without the bytes moved' : `HTTP ${status}: ${body.error ?? 'no message'}` }),
     ...(body.workerPid !== undefined ? { workerPid: body.workerPid } : {}),
     ...(body.transferBlockMs !== undefined ? { transferBlockMs: body.transferBlockMs } : {}),
-    ...(body.queuedMs !== undefined ? { queuedMs: body.queuedMs } : {}),
     ...(body.peerPeakRssBytes !== undefined ? { peerPeakRssBytes: body.peerPeakRssBytes } : {}),
+    ...queueFields(body),
   };
 }
 

@@ -7,6 +7,7 @@ import { busyWorkerStats } from './busy.js';
 import { measureCapacity } from './capacity.js';
 import type { ServeConfig } from '../server/contract.js';
 import type { Handoff } from '../transports/types.js';
+import type { QueueSettings } from '../transports/queue/settings.js';
 import type { ScenarioDefinition } from './define.js';
 import type { RunPhaseName, ScenarioEventListener } from './events.js';
 import { runImports, type ImportEvent } from './imports.js';
@@ -38,6 +39,8 @@ export interface ScenarioRunConfig {
   concurrency: number;
   /** worker-pool only: the hand-off and the queue's length. */
   workerPool?: { handoff: Handoff; maxQueue: number };
+  /** The queue scenario's options. */
+  queue?: QueueSettings;
 }
 
 export interface RunHooks {
@@ -53,6 +56,8 @@ export interface RunHooks {
    * Off (undefined) for runs nobody watches: polling adds a few requests per second to the server.
    */
   loopDelayPollMs?: number;
+  /** Extra environment for the server process: secrets (a Redis password), never recorded in results. */
+  serverEnv?: NodeJS.ProcessEnv;
 }
 
 const TIMELINE_POINTS = 1500;
@@ -132,11 +137,12 @@ export async function runScenario(
     childHeapMb: config.childHeapMb,
     maxImports: config.maxImports,
     ...(config.workerPool ? { workerPool: config.workerPool } : {}),
+    ...(config.queue ? { queue: config.queue } : {}),
   };
   try {
     enterPhase('starting');
     hooks.log(`starting ${scenario.id} server`);
-    server = await startServerProcess(scenario.id, serveConfig, hooks.signal);
+    server = await startServerProcess(scenario.id, serveConfig, hooks.signal, hooks.serverEnv);
     const baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}`;
     const load = (durationS: number, holdOpen?: Promise<unknown>): Promise<PhaseRecording> =>
       runLightLoad(

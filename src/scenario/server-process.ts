@@ -44,9 +44,16 @@ function waitExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
  * `interrupted`: the run's abort signal. A Ctrl-C reaches the whole process group, so the server may
  * exit on its own SIGINT before stop() is called: that is the interruption, not a crash.
  */
-export async function startServerProcess(scenarioId: string, config: ServeConfig, interrupted?: AbortSignal): Promise<ServerProcess> {
+export async function startServerProcess(
+  scenarioId: string,
+  config: ServeConfig,
+  interrupted?: AbortSignal,
+  extraEnv?: NodeJS.ProcessEnv,
+): Promise<ServerProcess> {
   const child = fork(compiledEntry('serve-scenario.js'), [scenarioId, JSON.stringify(config)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // A secret (the Redis password) goes by environment: the config is on the command line.
+    ...(extraEnv && Object.keys(extraEnv).length > 0 ? { env: { ...process.env, ...extraEnv } } : {}),
   });
   const events: string[] = [];
   let nextRequestId = 1;

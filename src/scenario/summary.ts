@@ -4,6 +4,8 @@ import type { Phase, ScenarioResult } from '../results/schema.js';
 import { capacityTable } from './capacity-summary.js';
 import { scenarioConclusions } from './conclusion.js';
 
+const optionalMs = (ms: number | undefined): string => (ms === undefined ? '-' : formatDurationMs(ms));
+
 function phaseRow(name: string, phase: Phase): string[] {
   return [
     name,
@@ -36,20 +38,34 @@ export function renderScenarioSummary(result: ScenarioResult, resultFile: string
   );
   if (result.imports.length > 0) {
     const queued = result.imports.some((imp) => imp.queuedMs !== undefined);
+    // A queue also says how long each import ran on its worker, and what each attempt did.
+    const attempts = result.imports.some((imp) => imp.attempts !== undefined);
     out.push(
       '',
       textTable(
-        ['import', 'start', 'duration', ...(queued ? ['queued'] : []), 'to worker', 'from worker', 'worker pid', 'result'],
+        ['import', 'start', 'duration', ...(queued ? ['queued'] : []), ...(attempts ? ['running'] : []), 'to worker', 'from worker', 'worker pid', ...(attempts ? ['attempts'] : []), 'result'],
         result.imports.map((imp, i) => [
           `#${i + 1}`,
           formatDurationMs(imp.startedAtMs),
           formatDurationMs(imp.durationMs),
-          ...(queued ? [imp.queuedMs !== undefined ? formatDurationMs(imp.queuedMs) : '-'] : []),
+          ...(queued ? [optionalMs(imp.queuedMs)] : []),
+          ...(attempts ? [optionalMs(imp.runningMs)] : []),
           formatBytes(imp.bytesToWorker),
           formatBytes(imp.bytesFromWorker),
           imp.workerPid !== undefined ? String(imp.workerPid) : '-',
+          ...(attempts ? [(imp.attempts ?? []).map((a) => `${a.pid}: ${a.outcome}`).join(', ') || '-'] : []),
           imp.ok ? 'ok' : `FAILED: ${imp.error ?? ''}`,
         ]),
+      ),
+    );
+  }
+  if (result.scale) {
+    out.push(
+      '',
+      `Scale: ${result.scale.records} records per import, each worker ${result.scale.points[0]?.concurrency ?? '-'} at once`,
+      textTable(
+        ['local workers', 'imports', 'completed', 'span', 'imports/minute'],
+        result.scale.points.map((p) => [String(p.workers), String(p.imports), String(p.completed), formatDurationMs(p.spanMs), p.importsPerMinute.toFixed(1)]),
       ),
     );
   }

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { errorMessage } from '../format/error.js';
 import { BASELINE_SEED, generateStations, makeIncoming, type Station } from '../workload/index.js';
 import { ImportAdmission, ImportRefusedError } from './admission.js';
-import type { RunImport } from './import-job.js';
+import { ImportFailedError, type RunImport } from './import-job.js';
 import { processMetrics } from './metrics.js';
 import { parseImportParams, parseStationId } from './params.js';
 
@@ -51,7 +51,8 @@ export function createApp({ stationCount, runImport, admission = new ImportAdmis
       clientGone.throwIfAborted();
       const outcome = await runImport({ incoming, baseline, baselineRecords: records, baselineSeed: BASELINE_SEED, workPerRecord }, clientGone);
       admission.release(ticket, 'completed');
-      reply(200, { ...outcome, records, durationMs: Math.round(performance.now() - startedMs) });
+      const { queueDetails, ...rest } = outcome;
+      reply(200, { ...rest, ...queueDetails, records, durationMs: Math.round(performance.now() - startedMs) });
     } catch (error: unknown) {
       // Nobody is left to answer: the work was stopped (RunImport's contract), count it.
       if (clientGone.aborted) return admission.release(ticket, 'cancelled');
@@ -61,7 +62,8 @@ export function createApp({ stationCount, runImport, admission = new ImportAdmis
       }
       admission.release(ticket, 'failed');
       // The import failed (child crashed, timed out, ...): say so with a 5xx and keep serving.
-      reply(502, { error: `import failed: ${errorMessage(error)}`, durationMs: Math.round(performance.now() - startedMs) });
+      const details = error instanceof ImportFailedError ? error.details : {};
+      reply(502, { error: `import failed: ${errorMessage(error)}`, ...details, durationMs: Math.round(performance.now() - startedMs) });
     }
   };
 

@@ -1,5 +1,6 @@
 import type { EventLoopSummary, ImportAdmissionCounts } from '../results/schema.js';
 import type { Handoff } from '../transports/types.js';
+import type { QueueSettings } from '../transports/queue/settings.js';
 
 // What a scenario's server process is given and what it offers back: the contract between the
 // server code here and whoever starts it (the scenario runner, through src/serve-scenario.ts).
@@ -23,6 +24,8 @@ export interface ServeConfig {
   maxImports: number;
   /** worker-pool: how the records cross to a worker, and how many imports may wait for one. */
   workerPool?: { handoff: Handoff; maxQueue: number };
+  /** The queue scenario's options; absent for the others. */
+  queue?: QueueSettings;
 }
 
 /** What the runner collects from the serving processes after a phase, keyed by pid. */

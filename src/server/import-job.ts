@@ -1,3 +1,4 @@
+import type { ImportAttempt } from '../results/schema.js';
 import type { DiffCounts, Station } from '../workload/index.js';
 
 /** What the HTTP process hands to wherever a scenario does the import work. */
@@ -26,6 +27,26 @@ export interface ImportOutcome {
   queuedMs?: number;
   /** Peak RSS the child that ran the import reported for itself, bytes (not for worker threads). */
   peerPeakRssBytes?: number;
+  /** Where a queue ran the import, how long it waited, and what each attempt did. */
+  queueDetails?: QueueDetails;
+}
+
+export interface QueueDetails {
+  workerHost?: string;
+  queuedMs?: number;
+  runningMs?: number;
+  attempts: ImportAttempt[];
+}
+
+/** An import that failed with what is known about it (a queue's attempts): the 502 answer carries `details`. */
+export class ImportFailedError extends Error {
+  constructor(
+    message: string,
+    readonly details: QueueDetails,
+  ) {
+    super(message);
+    this.name = 'ImportFailedError';
+  }
 }
 
 /**

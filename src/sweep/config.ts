@@ -16,6 +16,8 @@ export interface SweepConfig<T extends string = string> {
   sampling: SamplingRule;
   timeoutMs: number;
   childHeapMb: number | null;
+  /** queue: where the payload travels (records in job data, or in a key of their own). */
+  queuePlacement: 'job-data' | 'redis-key';
   quick: boolean;
   json: boolean;
 }

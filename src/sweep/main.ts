@@ -49,6 +49,7 @@ export async function runSweepCommand(config: SweepConfig, transports: readonly 
         sampling: config.sampling,
         timeoutMs: config.timeoutMs,
         ...(config.childHeapMb !== null ? { childHeapMb: config.childHeapMb } : {}),
+        queuePlacement: config.queuePlacement,
         ...(io.signal ? { signal: io.signal } : {}),
       },
       (event) => {

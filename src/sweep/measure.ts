@@ -32,6 +32,7 @@ export interface PointOptions {
   /** Extra time the sweep allows beyond timeoutMs before it calls the exchange a timeout itself. */
   graceMs: number;
   childHeapMb?: number;
+  queuePlacement?: 'job-data' | 'redis-key';
   signal?: AbortSignal;
   /** Called before each exchange (progress display), with the samples taken so far. */
   onExchange?: (phase: ExchangePhase, samplesSoFar: number) => void;
@@ -60,6 +61,7 @@ export async function measurePoint(transport: Transport, options: PointOptions):
     const starting = transport.start({
       timeoutMs: options.timeoutMs,
       childHeapMb: options.childHeapMb,
+      ...(options.queuePlacement ? { queuePlacement: options.queuePlacement } : {}),
       // Room for the echo and any framing: the sweep means to send this size, not to test refusal.
       maxMessageBytes: 2 * options.sizeBytes + 1024 * 1024,
     });

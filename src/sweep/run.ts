@@ -10,6 +10,7 @@ export interface SweepOptions {
   sampling: SamplingRule;
   timeoutMs: number;
   childHeapMb?: number;
+  queuePlacement?: 'job-data' | 'redis-key';
   /** Beyond timeoutMs before the sweep itself calls an exchange a timeout (default 1000 ms). */
   graceMs?: number;
   signal?: AbortSignal;
@@ -54,6 +55,7 @@ export async function runSweep(
             timeoutMs: options.timeoutMs,
             graceMs: options.graceMs ?? 1000,
             childHeapMb: options.childHeapMb,
+            ...(options.queuePlacement ? { queuePlacement: options.queuePlacement } : {}),
             signal: options.signal,
             onExchange: (phase, samples) => onEvent({ type: 'exchange', transport: transport.id, sizeBytes, phase, samples }),
           });

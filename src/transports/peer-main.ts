@@ -18,6 +18,7 @@ const peerEntries: Record<TransportId, () => Promise<PeerEntry>> = {
   'worker-transfer': async () => (await import('./worker-transfer/peer.js')).workerTransferPeer,
   'raw-socket': async () => (await import('./raw-socket/peer.js')).rawSocketPeer,
   'worker-pool': async () => (await import('./worker-pool/peer.js')).workerPoolPeer,
+  queue: async () => (await import('./queue/peer.js')).queuePeer,
 };
 
 // A forked peer is owned by its parent: when the parent goes away (even by SIGKILL) the IPC channel

@@ -4,6 +4,7 @@ import { forkAdvancedTransport } from './fork-advanced/parent.js';
 import { forkJsonTransport } from './fork-json/parent.js';
 import { naiveSocketTransport } from './naive-socket/parent.js';
 import { nodeIpcTransport } from './node-ipc/parent.js';
+import { queueTransport } from './queue/parent.js';
 import { rawSocketTransport } from './raw-socket/parent.js';
 import type { Transport } from './types.js';
 import { workerPoolTransport } from './worker-pool/parent.js';
@@ -24,6 +25,7 @@ export const transports = {
   'worker-transfer': workerTransferTransport,
   'raw-socket': rawSocketTransport,
   'worker-pool': workerPoolTransport,
+  queue: queueTransport,
 } satisfies Record<string, Transport>;
 
 export type TransportId = keyof typeof transports;

@@ -49,6 +49,8 @@ export interface PeerOptions {
    * Never set in a normal run; thread peers ignore it.
    */
   peerFault?: PeerFaultSpec;
+  /** queue: records in the job's data, or in a Redis key of their own the job names. */
+  queuePlacement?: 'job-data' | 'redis-key';
 }
 
 export interface ExchangeResult {

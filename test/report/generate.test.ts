@@ -67,7 +67,7 @@ describe('generateReport', () => {
     await generateReport(results, report, { now, runId: RUN_A });
     const older = await readFile(report, 'utf8');
     expect(older).toContain(`from run \`${RUN_A}\``);
-    expect(older).toContain('- Scenarios: 1 completed, 0 errored, 6 without a result (single-thread, fork-send, node-ipc, buffer-zlib, chunked, worker-pool).');
+    expect(older).toContain('- Scenarios: 1 completed, 0 errored, 7 without a result (single-thread, fork-send, node-ipc, buffer-zlib, chunked, worker-pool, queue).');
     expect(older).toContain(`# results/${RUN_A}/cluster.json`);
     expect(older).not.toContain(RUN_B);
   });
@@ -79,7 +79,7 @@ describe('generateReport', () => {
     const report = path.join(dir, 'EMPTY.md');
     await generateReport(results, report, { now: new Date('2026-03-03T00:00:00Z') });
     const text = await readFile(report, 'utf8');
-    expect(text).toContain('- Scenarios: 0 completed, 0 errored, 7 without a result (single-thread, cluster, fork-send, node-ipc, buffer-zlib, chunked, worker-pool).');
+    expect(text).toContain('- Scenarios: 0 completed, 0 errored, 8 without a result (single-thread, cluster, fork-send, node-ipc, buffer-zlib, chunked, worker-pool, queue).');
     expect(text).toContain('- Sweep: no result.');
     expect(text).toContain("- The talk's claims: 0 hold, 0 partly, 0 do not hold, 8 without data.");
     expect(text).toContain('- run-1/broken.json: schemaVersion 99, expected one of 1, 2, 3');

@@ -66,6 +66,7 @@ describe('scenario table', () => {
         '| buffer-zlib | completed | 0.90 / 2.80 | 1.10 / 118 / 171 | not measured | 1.2% | 180 | 3 / 3 | 5.19 | 171 |',
         '| chunked | completed | 0.90 / 2.80 | 1.00 / 3.90 / 48.8 | not measured | 0.0% | 62.0 | 2 / 3 | 4.29 | 48.0 |',
         '| worker-pool | **no result** | — | — | — | — | — | — | — | — |',
+        '| queue | **no result** | — | — | — | — | — | — | — | — |',
       ].join('\n'),
     );
   });
@@ -78,7 +79,8 @@ describe('scenario table', () => {
     const lines = scenarioTable(scenarios).split('\n');
     expect(lines[7]).toBe('| chunked | **no result** | — | — | — | — | — | — | — | — |');
     expect(lines[8]).toBe('| worker-pool | **no result** | — | — | — | — | — | — | — | — |');
-    expect(lines[9]?.startsWith('| carrier-pigeon | completed |')).toBe(true);
+    expect(lines[9]).toBe('| queue | **no result** | — | — | — | — | — | — | — | — |');
+    expect(lines[10]?.startsWith('| carrier-pigeon | completed |')).toBe(true);
   });
 });
 
@@ -97,6 +99,7 @@ describe('sweep tables', () => {
         '| worker-transfer | 2.50 | 35.7 | 141 | 420 | 890 | 1321 | 1350 |',
         '| raw-socket | 4.10 | 52.0 | 160 | 411 | 821 | 1150 | 1211 |',
         '| worker-pool (not in this sweep) | — | — | — | — | — | — | — |',
+        '| queue (not in this sweep) | — | — | — | — | — | — | — |',
       ].join('\n'),
     );
   });
@@ -117,6 +120,7 @@ describe('sweep tables', () => {
         '| worker-transfer | not in this sweep | — | — | — |',
         '| raw-socket | none | — | — | 64 MiB |',
         '| worker-pool | not in this sweep | — | — | — |',
+        '| queue | not in this sweep | — | — | — |',
       ].join('\n'),
     );
     expect(sweepTable(sweep).split('\n')[8]).toBe('| worker-transfer (not in this sweep) | — | — | — | — | — | — | — |');

@@ -5,7 +5,7 @@ import { transportIds, transports } from '../../src/transports/registry.js';
 
 describe('transport registry', () => {
   it('lists every transport once, in the order of docs/design.md, each under its own id', () => {
-    expect(transportIds).toEqual(['fork-json', 'fork-advanced', 'node-ipc', 'naive-socket', 'buffer-zlib', 'chunked', 'worker-transfer', 'raw-socket', 'worker-pool']);
+    expect(transportIds).toEqual(['fork-json', 'fork-advanced', 'node-ipc', 'naive-socket', 'buffer-zlib', 'chunked', 'worker-transfer', 'raw-socket', 'worker-pool', 'queue']);
     expect(transportIds.map((id) => transports[id].id)).toEqual(transportIds);
   });
 

@@ -19,6 +19,8 @@ export interface ForkPeerOptions {
   serialization?: 'json' | 'advanced';
   /** `npm run faults` only: how the peer misbehaves (before the transport id on its argv). */
   peerFault?: PeerFaultSpec;
+  /** Extra environment (a secret the peer needs: never on its command line). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -40,6 +42,7 @@ export class ChildOwner implements PeerOwner {
       execArgv: heapArgs,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: options.serialization ?? 'json',
+      ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
     });
     if (this.child.pid === undefined) throw new TransportError('error', `could not fork the ${options.transportId} peer`);
     this.pid = this.child.pid;
