@@ -10,7 +10,7 @@ export function queueScaleSection(result: ScenarioResult | undefined): string {
   if (!scale || scale.points.length === 0) return `The queue result has no scale figure. ${how}`;
   const rows = scale.points.map((p) => `| ${p.workers} | ${p.concurrency} | ${p.completed} / ${p.imports} | ${formatMs(p.spanMs)} | **${formatNumber(p.importsPerMinute)}** |`);
   const lines = [
-    `Imports of ${scale.records.toLocaleString('en-US')} records (work ${scale.workPerRecord} per record, records in ${scale.placement}) through BullMQ on a private Redis, as many in flight as the workers have slots, after one warm-up job per slot:`,
+    `Imports of ${scale.records.toLocaleString('en-US')} records (work ${scale.workPerRecord} per record, records in ${scale.placement}) through BullMQ on a private Redis, as many in flight as the workers have slots, after one warm-up job per slot (it starts the slot's thread and builds its baseline):`,
     '',
     '| local worker processes | imports each runs at once | completed | span ms | imports / minute |',
     '| --- | --- | --- | --- | --- |',

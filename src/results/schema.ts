@@ -151,7 +151,7 @@ export interface ScalePoint {
   concurrency: number;
   imports: number;
   completed: number;
-  /** First import enqueued to last import finished (after a warm-up job per slot). */
+  /** First import enqueued to last import finished (after a warm-up job per slot that also builds its baseline). */
   spanMs: number;
   importsPerMinute: number;
   /** Why imports failed, when some did. */

@@ -62,12 +62,14 @@ async function measurePoint(options: ScaleOptions, workers: number, incoming: St
     );
     client = await QueueClient.open({ target, queueName, prefix: QUEUE_PREFIX, placement: options.placement, attempts: 1, report: false, ...(redis ? { redisLabel: redis.label } : {}) });
     const job: Job = { kind: 'diff', baselineRecords: options.records, baselineSeed: BASELINE_SEED, workPerRecord: options.workPerRecord };
-    // Warm-up: one small job per slot, so every sandbox thread is started before the clock runs.
+    // Warm-up: one small job per slot, so every sandbox thread is started and holds the baseline
+    // ("database") of this size before the clock runs: each thread builds its own once, as a
+    // long-running worker would have done long before.
     const small = generateStations(10, BASELINE_SEED);
     const open = client;
     await Promise.all(
       Array.from({ length: workers * options.concurrency }, () =>
-        open.submit({ kind: 'diff', baselineRecords: 10, baselineSeed: BASELINE_SEED, workPerRecord: 0 }, { kind: 'records', records: small }, options.timeoutMs),
+        open.submit({ ...job, workPerRecord: 0 }, { kind: 'records', records: small }, options.timeoutMs),
       ),
     );
     const startedMs = performance.now();
