@@ -91,6 +91,7 @@ export function resolveScenarioConfig(args: ScenarioArgs): ScenarioRunConfig {
     if (given !== undefined) throw new UsageError(`--${given} applies to the worker-pool scenario only`);
   }
   if (args.id !== 'queue') assertNoQueueOptions(args);
+  const concurrency = parseNumber('concurrency', args.concurrency, { min: 1, max: 64, integer: true });
   return {
     durationS: parseNumber('duration', args.duration, { min: 1, max: 3600 }),
     warmupS: parseNumber('warmup', args.warmup, { min: 0, max: 600 }),
@@ -121,15 +122,16 @@ export function resolveScenarioConfig(args: ScenarioArgs): ScenarioRunConfig {
       args['child-heap-mb'] === undefined
         ? null
         : parseNumber('child-heap-mb', args['child-heap-mb'], { min: 16, max: 65_536, integer: true }),
-    concurrency: parseNumber('concurrency', args.concurrency, { min: 1, max: 64, integer: true }),
+    concurrency,
     capacityS: parseNumber('capacity', args.capacity, { min: 0, max: 600, integer: true }),
     capacityConnections: parseNumber('capacity-connections', args['capacity-connections'], { min: 1, max: 1000, integer: true }),
     // worker-pool: the pool's own bound (its workers plus its queue), checked before any work is done.
+    // Otherwise the runner's own --concurrency is never refused by default: only a lower explicit bound refuses it.
     maxImports:
       args['max-imports'] === undefined
         ? pool
           ? pool.workers + pool.workerPool.maxQueue
-          : os.availableParallelism()
+          : Math.max(os.availableParallelism(), concurrency)
         : parseNumber('max-imports', args['max-imports'], { min: 1, max: 1000, integer: true }),
     ...(pool ? { workerPool: pool.workerPool } : {}),
   };
@@ -172,7 +174,7 @@ export const SCENARIO_RUN_OPTIONS: OptionSpec[] = [
     name: 'max-imports',
     kind: 'number',
     default: '',
-    describe: 'imports each serving process takes in flight at once; more get 503 with Retry-After [default: cores; worker-pool: workers + max-queue]',
+    describe: 'imports each serving process takes in flight at once; more get 503 with Retry-After [default: cores or --concurrency, the larger; worker-pool: workers + max-queue]',
   },
   {
     name: 'handoff',

@@ -98,6 +98,9 @@ describe('worker-pool options', () => {
   it('--concurrency defaults to 1 (one import after another) and is taken by every scenario', () => {
     expect(resolveScenarioConfig(args('fork-send')).concurrency).toBe(1);
     expect(resolveScenarioConfig(args('chunked', { concurrency: '4' })).concurrency).toBe(4);
+    // The runner's own imports are admitted by default; an explicit lower --max-imports refuses the rest.
+    expect(resolveScenarioConfig(args('chunked', { concurrency: '64' })).maxImports).toBe(64);
+    expect(resolveScenarioConfig(args('chunked', { concurrency: '4', 'max-imports': '2' })).maxImports).toBe(2);
     expect(resolveScenarioConfig(args('worker-pool', { concurrency: '4', workers: '1' })).concurrency).toBe(4);
   });
 

@@ -135,7 +135,7 @@ describe('warm-sampled sweep tables (schema 3)', () => {
     expect(sweepTable(fixtureWarmSweep())).toBe(
       [...HEADER, '| fork-json | 6.83 | 40.5 | 49.0 | **timeout** |', ...ABSENT, '| chunked | 4.27 | 107 | 446 | 569† |',
         '| worker-transfer (not in this sweep) | — | — | — | — |', '| raw-socket | 9.75 | 152 | 512 | 726 |',
-        '| worker-pool (not in this sweep) | — | — | — | — |'].join('\n'),
+        '| worker-pool (not in this sweep) | — | — | — | — |', '| queue (not in this sweep) | — | — | — | — |'].join('\n'),
     );
   });
 
