@@ -89,13 +89,15 @@ export async function serveQueued(config: ServeConfig, emit: (message: string) =
     const where = redis ? `a private redis-server (pid ${redis.pid})` : `Redis at ${formatRedisUrl(target.endpoint)}`;
     emit(`queue ${settings.queueName} on ${where}; local workers: ${workers.pids.join(', ') || 'none'}`);
 
-    const runImport: RunImport = async (job) => {
+    // A client gone takes its job off the queue if no worker has it yet (QueueClient.submit).
+    const runImport: RunImport = async (job, signal) => {
       try {
         const { value: result, maxBlockMs } = await measureBlocking(() =>
           client.submit(
             { kind: 'diff', baselineRecords: job.baselineRecords, baselineSeed: job.baselineSeed, workPerRecord: job.workPerRecord },
             { kind: 'records', records: job.incoming },
             config.importTimeoutMs,
+            signal,
           ),
         );
         if (result.reply.kind !== 'diff') throw new Error(`the queue worker replied with ${result.reply.kind}, expected a diff`);

@@ -145,11 +145,17 @@ export class QueueClient {
     return `${this.options.prefix}:${this.options.queueName}:${kind}:${id}`;
   }
 
-  async submit(job: Job, payload: Payload, timeoutMs: number): Promise<QueueExchange> {
+  /**
+   * `signal`: its client went away. The exchange rejects with kind 'cancelled' at once and a job
+   * still waiting is taken off the queue; one a worker already runs cannot be taken back (BullMQ
+   * holds its lock), it finishes unread and its keys go with their TTL or the run's clean-up.
+   */
+  async submit(job: Job, payload: Payload, timeoutMs: number, signal?: AbortSignal): Promise<QueueExchange> {
     if (this.lost !== null) throw new TransportError('error', this.lost);
+    if (signal?.aborted) throw new TransportError('cancelled', 'queue: the import was cancelled before it was enqueued');
     const id = randomUUID();
     const startedMs = performance.now();
-    const { ended, stop } = this.waitForEnd(id, timeoutMs);
+    const { ended, stop } = this.waitForEnd(id, timeoutMs, signal);
     const payloadKey = this.keyOf('payload', id);
     const replyKey = this.keyOf('reply', id);
     let keysLeft = this.options.placement === 'redis-key';
@@ -189,6 +195,9 @@ export class QueueClient {
         report,
       };
     } catch (error: unknown) {
+      if (error instanceof TransportError && error.kind === 'cancelled' && this.lost === null) {
+        await this.queue.remove(id).catch(() => undefined); // waiting: removed; active (locked): left to finish
+      }
       if (this.lost !== null && !(error instanceof QueueJobFailed)) throw new TransportError('error', this.lost);
       throw error instanceof TransportError ? error : new TransportError('error', `queue: ${errorMessage(error)}`);
     } finally {
@@ -211,7 +220,7 @@ export class QueueClient {
    * Listens for the job's end before the job exists, so no event can be missed. `stop` drops the
    * listeners and the timer when the job never got enqueued (Redis refused it).
    */
-  private waitForEnd(id: string, timeoutMs: number): { ended: Promise<JobEnd>; stop: () => void } {
+  private waitForEnd(id: string, timeoutMs: number, signal?: AbortSignal): { ended: Promise<JobEnd>; stop: () => void } {
     // Per-job events ("completed:<id>") are emitted by QueueEvents but not in its typed event map.
     const jobEvents = this.events as unknown as EventEmitter;
     const completed = `completed:${id}`;
@@ -222,8 +231,10 @@ export class QueueClient {
       const onFailed = (args: { failedReason: string }): void => done(() => resolve({ state: 'failed', reason: args.failedReason }));
       const onLost = (error: TransportError): void => done(() => reject(error));
       const timer = setTimeout(() => done(() => reject(new TransportError('timeout', `queue job ${id}: no end within ${timeoutMs} ms`))), timeoutMs);
+      const onAbort = (): void => done(() => reject(new TransportError('cancelled', `queue job ${id}: cancelled, its client went away`)));
       const done = (settle: () => void): void => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         jobEvents.off(completed, onCompleted);
         jobEvents.off(failed, onFailed);
         this.lossWaiters.delete(onLost);
@@ -233,6 +244,7 @@ export class QueueClient {
       jobEvents.on(completed, onCompleted);
       jobEvents.on(failed, onFailed);
       this.lossWaiters.add(onLost);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
     ended.catch(() => undefined); // the caller awaits it, or has stopped it
     return { ended, stop };

@@ -24,8 +24,8 @@ class QueuePeer implements TransportPeer {
     redis.onLoss((reason) => worker.fail(new TransportError('crashed', reason)));
   }
 
-  async exchange(job: Job, payload: Payload): Promise<ExchangeResult> {
-    const result = await this.worker.guard(this.client.submit(job, payload, this.options.timeoutMs), this.options.timeoutMs, 'queue exchange');
+  async exchange(job: Job, payload: Payload, signal?: AbortSignal): Promise<ExchangeResult> {
+    const result = await this.worker.guard(this.client.submit(job, payload, this.options.timeoutMs, signal), this.options.timeoutMs, 'queue exchange');
     return { reply: result.reply, bytesToPeer: result.bytesToWorker, bytesFromPeer: result.bytesFromWorker, roundTripMs: result.roundTripMs };
   }
 

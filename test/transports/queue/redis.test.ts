@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateRedis } from '../../../src/transports/queue/redis-server.js';
 import { queueTransport } from '../../../src/transports/queue/parent.js';
-import { TransportError, type TransportPeer } from '../../../src/transports/types.js';
+import { TransportError, type Job, type TransportPeer } from '../../../src/transports/types.js';
 import { generateStations, makeIncoming } from '../../../src/workload/index.js';
 import { announceRedisSkip, inCi, redisServersUnder, redisServerPath, skipRedisTests } from '../../helpers/redis.js';
 import { isAlive, sha256, useOwnTempDir } from '../helpers.js';
@@ -88,6 +88,32 @@ describe.skipIf(skipRedisTests).each([
 });
 
 describe.skipIf(skipRedisTests)('queue transport faults', () => {
+  it('a cancelled exchange (client gone) rejects at once and its waiting job leaves the queue', async () => {
+    // Records in the job data: a job left in the queue would run (in a key of its own, its payload
+    // is deleted with the cancel and the job would fail at once, hiding whether it was removed).
+    const peer = await queueTransport.start({ timeoutMs: 30_000, queuePlacement: 'job-data' });
+    try {
+      const baseline = generateStations(2_000, 1);
+      const diff = (workPerRecord: number): Job => ({ kind: 'diff', baselineRecords: 2_000, baselineSeed: 1, workPerRecord });
+      const records = { kind: 'records', records: makeIncoming(baseline, 0.1, 2) } as const;
+      // The one worker takes this first; the next one waits behind it.
+      const first = peer.exchange(diff(20_000), records);
+      // Hours of work: were it left in the queue, the echo after it would time out.
+      const cancel = new AbortController();
+      const waiting = peer.exchange(diff(1_000_000_000), records, cancel.signal);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      cancel.abort(new Error('the client went away'));
+      const error = await waiting.then(() => null, (e: unknown) => e);
+      expect(error).toBeInstanceOf(TransportError);
+      expect((error as TransportError).kind).toBe('cancelled');
+      expect((await first).reply.kind).toBe('diff');
+      const echo = await peer.exchange({ kind: 'echo' }, { kind: 'bytes', bytes: Buffer.from('after') });
+      expect(echo.reply.kind === 'bytes' && echo.reply.bytes.toString()).toBe('after');
+    } finally {
+      await peer.close();
+    }
+  }, 90_000);
+
   it('Redis killed mid-exchange: the exchange fails at once, naming the private redis-server', async () => {
     const peer = await queueTransport.start({ timeoutMs: 60_000 });
     try {
