@@ -38,7 +38,11 @@ function memoryLine(result: CompletedScenarioResult): string | null {
   const children = result.imports.map((imp) => imp.peerPeakRssBytes).filter((bytes): bytes is number => bytes !== undefined);
   return (
     `Peak RSS: ${formatBytes(Math.max(...servers))} for the HTTP process${servers.length > 1 ? ' (largest of its processes)' : ''}` +
-    (children.length > 0 ? `, plus up to ${formatBytes(Math.max(...children))} for the child running an import.` : ' (any worker threads included).')
+    (children.length > 0
+      ? `, plus up to ${formatBytes(Math.max(...children))} for the child running an import.`
+      : result.imports.some((imp) => imp.attempts !== undefined)
+        ? ' (the queue\'s worker processes not counted).'
+        : ' (any worker threads included).')
   );
 }
 
