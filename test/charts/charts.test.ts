@@ -106,7 +106,7 @@ describe('round-trip chart band', () => {
   it('an older sweep draws its medians without a band, and says so', () => {
     const config = roundTripChartConfig(fixtureSweep());
     expect(config.data.datasets.filter((d) => d.label?.endsWith(' p90')).every((d) => d.data.length === 0)).toBe(true);
-    expect(config.options?.plugins?.subtitle).toMatchObject({ display: true, text: 'not in this sweep: worker-pool; no p10-p90 band: this sweep recorded no spread (schemaVersion 1)' });
+    expect(config.options?.plugins?.subtitle).toMatchObject({ display: true, text: 'not in this sweep: worker-pool, queue; no p10-p90 band: this sweep recorded no spread (schemaVersion 1)' });
     expect(dataset(fixtureSweep(), 'raw-socket')?.data).toHaveLength(7);
   });
 });
