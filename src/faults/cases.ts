@@ -50,12 +50,15 @@ export interface FaultTarget {
   thread: boolean;
   /** Has a wire format of its own that a peer can break (chunked, raw-socket, buffer-zlib). */
   framed: boolean;
+  /** Behind a broker (the queue): no fault reaches one exchange's peer. */
+  brokered?: boolean;
 }
 
 const PROTOCOL_FAULTS: readonly FaultId[] = ['truncated-frame', 'garbage-header', 'oversize-announce', 'length-mismatch'];
 
 /** Whether `fault` can be injected into `target`; otherwise why not (for the table's footnote). */
 export function applies(fault: FaultId, target: FaultTarget): true | string {
+  if (target.brokered) return 'behind a broker (Redis and a worker process the queue feeds): no fault reaches one exchange\'s peer; the queue scenario\'s tests kill its worker and its Redis';
   if (fault === 'out-of-memory') return true;
   if (target.thread) return 'a worker thread shares the caller\'s process: it cannot be signalled or misbehave on its own';
   if (PROTOCOL_FAULTS.includes(fault) && !target.framed) return 'no wire format of its own (Node frames its messages)';

@@ -90,6 +90,11 @@ export interface Transport {
   pooled?: true;
   /** The peer is a worker thread of the caller's process (it cannot be signalled on its own). */
   thread?: true;
+  /**
+   * The peer sits behind a broker (queue: Redis, and a worker process the queue feeds): a fault
+   * cannot be injected into one exchange's peer; the queue's own tests kill its worker and its Redis.
+   */
+  brokered?: true;
   /** Has a wire format of its own a peer can break (framing, a length prefix, gzip), not Node's framing. */
   ownWireFormat?: true;
   start(options: PeerOptions): Promise<TransportPeer>;

@@ -6,6 +6,7 @@ import type { FaultCaseResult } from '../../src/results/schema.js';
 const forked: FaultTarget = { id: 'fork-json', thread: false, framed: false };
 const framed: FaultTarget = { id: 'chunked', thread: false, framed: true };
 const thread: FaultTarget = { id: 'worker-pool', thread: true, framed: false };
+const brokered: FaultTarget = { id: 'queue', thread: false, framed: false, brokered: true };
 
 describe('the fault matrix', () => {
   it('applies protocol faults to framed transports only, and only out-of-memory to threads', () => {
@@ -13,6 +14,8 @@ describe('the fault matrix', () => {
     expect(FAULT_IDS.filter((f) => applies(f, framed) === true)).toEqual([...FAULT_IDS]);
     expect(FAULT_IDS.filter((f) => applies(f, thread) === true)).toEqual(['out-of-memory']);
     expect(applies('garbage-header', forked)).toBe('no wire format of its own (Node frames its messages)');
+    // The queue's peer is behind Redis: its faults are the queue scenario's tests, not this matrix.
+    expect(FAULT_IDS.filter((f) => applies(f, brokered) === true)).toEqual([]);
   });
 
   it('plans every applicable pair in order; --quick takes the first fault of each kind', () => {

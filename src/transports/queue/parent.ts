@@ -41,6 +41,7 @@ export const queueTransport: Transport = {
   id: 'queue',
   title: 'BullMQ job queue on a private Redis, a worker process takes the job (workers could be on any host)',
   talkIteration: null,
+  brokered: true,
   async start(options: PeerOptions): Promise<TransportPeer> {
     const redis = await PrivateRedis.start();
     const target = { endpoint: redis.endpoint };
