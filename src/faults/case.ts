@@ -53,7 +53,7 @@ function digest(payload: Payload): string {
 }
 
 /** Waits for the peer's marker (it has misbehaved, or is about to); its wall-clock moment, or null if none came. */
-async function waitForMarker(file: string, untilEpochMs: number): Promise<number | null> {
+export async function waitForMarker(file: string, untilEpochMs: number): Promise<number | null> {
   while (nowEpochMs() < untilEpochMs) {
     if (existsSync(file)) {
       const text = readFileSync(file, 'utf8');

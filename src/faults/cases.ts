@@ -14,11 +14,12 @@ export const FAULT_IDS = [
   'oversize-announce',
   'length-mismatch',
   'out-of-memory',
+  'worker-exit-mid-task',
 ] as const;
 export type FaultId = (typeof FAULT_IDS)[number];
 
 /** Groups for `--quick`: one fault of each kind. */
-export const FAULT_KINDS: Record<FaultId, 'killed' | 'hang' | 'exit' | 'protocol' | 'memory'> = {
+export const FAULT_KINDS: Record<FaultId, 'killed' | 'hang' | 'exit' | 'protocol' | 'memory' | 'thread-exit'> = {
   'kill-mid-transfer': 'killed',
   'kill-mid-reply': 'killed',
   hang: 'hang',
@@ -28,6 +29,7 @@ export const FAULT_KINDS: Record<FaultId, 'killed' | 'hang' | 'exit' | 'protocol
   'oversize-announce': 'protocol',
   'length-mismatch': 'protocol',
   'out-of-memory': 'memory',
+  'worker-exit-mid-task': 'thread-exit',
 };
 
 /** One line per fault, for --help, the README and the report. */
@@ -41,6 +43,7 @@ export const FAULT_TITLES: Record<FaultId, string> = {
   'oversize-announce': 'reply announces (or inflates to) a size above the limit',
   'length-mismatch': "reply's length differs from what its header announced",
   'out-of-memory': 'peer with a 32 MB heap given a large records payload',
+  'worker-exit-mid-task': 'pool worker thread ends itself (process.exit(1)) halfway through its task',
 };
 
 /** What a transport is, as far as faults go. */
@@ -52,6 +55,8 @@ export interface FaultTarget {
   framed: boolean;
   /** Behind a broker (the queue): no fault reaches one exchange's peer. */
   brokered?: boolean;
+  /** A pool that replaces a worker that dies (worker-pool). */
+  pooled?: boolean;
 }
 
 const PROTOCOL_FAULTS: readonly FaultId[] = ['truncated-frame', 'garbage-header', 'oversize-announce', 'length-mismatch'];
@@ -60,6 +65,7 @@ const PROTOCOL_FAULTS: readonly FaultId[] = ['truncated-frame', 'garbage-header'
 export function applies(fault: FaultId, target: FaultTarget): true | string {
   if (target.brokered) return 'behind a broker (Redis and a worker process the queue feeds): no fault reaches one exchange\'s peer; the queue scenario\'s tests kill its worker and its Redis';
   if (fault === 'out-of-memory') return true;
+  if (fault === 'worker-exit-mid-task') return target.thread && target.pooled === true ? true : 'only a pool of worker threads has a worker that can end itself mid-task';
   if (target.thread) return 'a worker thread shares the caller\'s process: it cannot be signalled or misbehave on its own';
   if (PROTOCOL_FAULTS.includes(fault) && !target.framed) return 'no wire format of its own (Node frames its messages)';
   return true;
@@ -85,6 +91,8 @@ export function injection(fault: FaultId): Injection {
       return { peerFault: 'exit-mid-reply', signal: null, childHeapMb: null };
     case 'out-of-memory':
       return { peerFault: null, signal: null, childHeapMb: OOM_HEAP_MB };
+    case 'worker-exit-mid-task':
+      return { peerFault: 'exit-mid-task', signal: null, childHeapMb: null };
     default:
       return { peerFault: fault, signal: null, childHeapMb: null };
   }
@@ -124,6 +132,7 @@ export function expectedOutcome(fault: FaultId, transport: string): FaultOutcome
     case 'kill-mid-transfer':
     case 'kill-mid-reply':
     case 'exit-mid-reply':
+    case 'worker-exit-mid-task':
       return 'crashed';
     case 'hang':
       return 'timeout';

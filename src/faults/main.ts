@@ -43,7 +43,7 @@ function progress(stderr: FaultsIo['stderr']): (event: FaultEvent) => void {
 export async function runFaultsCommand(config: FaultsConfig, transports: readonly Transport[], io: FaultsIo): Promise<FaultsResult> {
   const runId = io.runId ?? newRunId();
   const startedAt = new Date().toISOString();
-  const targets = transports.map((t) => ({ id: t.id, thread: t.thread === true, framed: t.ownWireFormat === true, brokered: t.brokered === true }));
+  const targets = transports.map((t) => ({ id: t.id, thread: t.thread === true, framed: t.ownWireFormat === true, brokered: t.brokered === true, pooled: t.pooled === true }));
   const planned = planCases(targets, config.faults.filter((f): f is FaultId => !isScenarioFault(f)), config.quick);
   const scenarioCases = planScenarioCases(config.faults, config.quick);
   const cases: FaultCaseResult[] = [];

@@ -8,6 +8,7 @@ import { startServerProcess } from '../scenario/server-process.js';
 import { isFinding } from './classify.js';
 import { cpuTicks, descendantsOf } from './proc.js';
 import { isRunning } from './run.js';
+import { waitForMarker } from './case.js';
 
 // Scenario faults: the process doing an import is SIGKILLed while light traffic runs, on the
 // scenario's real server (started by the scenario runner's own plumbing). What the client of the
@@ -18,6 +19,12 @@ export const SCENARIO_FAULTS = {
   'child-killed-mid-import': { scenarios: ['fork-send', 'node-ipc', 'buffer-zlib', 'chunked'], expected: 'crashed' },
   /** cluster: the worker doing the import is killed; the primary replaces it. */
   'worker-killed-mid-import': { scenarios: ['cluster'], expected: 'error' },
+  /**
+   * worker-pool: the pool worker doing the import ends itself halfway through it (a thread cannot be
+   * signalled from outside; the server is started with the fault, shared/peer-fault.ts); the pool
+   * replaces it.
+   */
+  'pool-worker-exit-mid-import': { scenarios: ['worker-pool'], expected: 'crashed' },
 } as const satisfies Record<string, { scenarios: readonly string[]; expected: FaultOutcome }>;
 export type ScenarioFaultId = keyof typeof SCENARIO_FAULTS;
 
@@ -67,6 +74,9 @@ function importOutcome(answer: { status: number; error: string | null } | { thro
 export async function runScenarioFault(scenario: string, fault: ScenarioFaultId): Promise<FaultCaseResult> {
   const startedMs = performance.now();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ipc-lab-faults-case-'));
+  const markerFile = path.join(dir, 'fault-at');
+  /** The worker ends itself (a thread): no process to kill, the fault's moment comes from its marker. */
+  const selfEnding = fault === 'pool-worker-exit-mid-import';
   const tmpBefore = process.env.TMPDIR;
   // The server and its children inherit it: their temp dirs land here, where leftovers are counted.
   process.env.TMPDIR = dir;
@@ -74,6 +84,7 @@ export async function runScenarioFault(scenario: string, fault: ScenarioFaultId)
   try {
     server = await startServerProcess(scenario, {
       host: '127.0.0.1', port: 0, records: RECORDS, workers: 2, pool: false, importTimeoutMs: IMPORT_TIMEOUT_MS, childHeapMb: null, maxImports: 2,
+      ...(selfEnding ? { peerFault: { fault: 'exit-mid-task', markerFile } } : {}),
     });
   } finally {
     if (tmpBefore === undefined) delete process.env.TMPDIR;
@@ -102,17 +113,36 @@ export async function runScenarioFault(scenario: string, fault: ScenarioFaultId)
       async (res) => ({ status: res.status, error: res.ok ? null : (((await res.json().catch(() => ({}))) as { error?: string }).error ?? null), atMs: performance.now() }),
       (error: unknown) => ({ thrown: withCause(error), atMs: performance.now() }),
     );
-    await sleep(800); // the import reaches its child or worker and is busy there
-    const target = await busiest(candidates);
-    const faultAtMs = performance.now();
-    if (target !== null) process.kill(target, 'SIGKILL');
+    let target: number | null = null;
+    let faultAtMs = performance.now();
+    if (!selfEnding) {
+      await sleep(800); // the import reaches its child or worker and is busy there
+      target = await busiest(candidates);
+      faultAtMs = performance.now();
+      if (target !== null) process.kill(target, 'SIGKILL');
+    }
     const answer = await answered;
+    if (selfEnding) {
+      // Written just before the thread ended, so before the import's answer: there already, if at all.
+      const markedEpochMs = await waitForMarker(markerFile, performance.timeOrigin + performance.now() + 100);
+      if (markedEpochMs !== null) {
+        target = server.pids[0] ?? null;
+        faultAtMs = markedEpochMs - performance.timeOrigin;
+      }
+    }
     await sleep(AFTER_FAULT_MS);
     const after = await fetch(`${base}/stations/7`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    // The next import goes on: a small one (no work per record), on a fresh child or a replaced worker.
+    const nextImport = await fetch(`${base}/import?records=${RECORDS}&changes=0.1&seed=2&work=0`, { method: 'POST', signal: AbortSignal.timeout(IMPORT_TIMEOUT_MS) }).then(
+      (r) => r.status,
+      () => null,
+    );
     lightRunning = false;
     await lightLoop;
     const during = light.filter((l) => l.atMs >= faultAtMs);
-    const outcome = target === null ? { observed: 'not-started' as const, message: 'no process was found doing the import' } : importOutcome(answer);
+    const outcome = target === null
+      ? { observed: 'not-started' as const, message: selfEnding ? 'the pool worker did not end itself (no fault marker)' : 'no process was found doing the import' }
+      : importOutcome(answer);
     const lost = 'thrown' in answer && /timeout|aborted/i.test(answer.thrown) ? 1 : 0;
     candidates(); // children that started late are counted too
     const serverAlive = server.lostReason() === null;
@@ -125,10 +155,10 @@ export async function runScenarioFault(scenario: string, fault: ScenarioFaultId)
       observed: outcome.observed,
       message: outcome.message,
       exitCode: null,
-      signal: target === null ? null : 'SIGKILL',
+      signal: target === null || selfEnding ? null : 'SIGKILL',
       detectMs: outcome.observed === 'ok' ? null : Math.round((answer.atMs - faultAtMs) * 10) / 10,
       callerAlive: serverAlive,
-      recovered: after,
+      recovered: after && nextImport === 200,
       lost,
       leftovers: { processes: [...seen].filter((pid) => pid !== target && isRunning(pid)).length, tempDirs: readdirSync(dir).filter((n) => n.startsWith('ipc-lab-')).length },
       durationMs: Math.round(performance.now() - startedMs),

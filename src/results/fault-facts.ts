@@ -58,8 +58,10 @@ const FAULT_PHRASES: Record<string, string> = {
   'oversize-announce': 'a reply over the size limit',
   'length-mismatch': 'a reply whose length differs from its header',
   'out-of-memory': 'a peer out of memory',
+  'worker-exit-mid-task': 'a pool worker that ends itself mid-task',
   'child-killed-mid-import': 'the child killed mid-import under light traffic',
   'worker-killed-mid-import': 'the worker killed mid-import under light traffic',
+  'pool-worker-exit-mid-import': 'the pool worker ending itself mid-import under light traffic',
 };
 
 const phrase = (fault: string): string => FAULT_PHRASES[fault] ?? fault;

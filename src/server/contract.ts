@@ -1,4 +1,5 @@
 import type { EventLoopSummary, ImportAdmissionCounts } from '../results/schema.js';
+import type { PeerFaultSpec } from '../transports/shared/peer-fault.js';
 import type { Handoff } from '../transports/types.js';
 import type { QueueSettings } from '../transports/queue/settings.js';
 
@@ -26,6 +27,8 @@ export interface ServeConfig {
   workerPool?: { handoff: Handoff; maxQueue: number };
   /** The queue scenario's options; absent for the others. */
   queue?: QueueSettings;
+  /** `npm run faults` only: the pool's first import misbehaves (worker-pool: its worker ends itself). */
+  peerFault?: PeerFaultSpec;
 }
 
 /** What the runner collects from the serving processes after a phase, keyed by pid. */

@@ -120,6 +120,7 @@ export async function poolImports(transport: Transport, config: ServeConfig): Pr
     ...peerOptions(config),
     workers: config.workers,
     ...(config.workerPool ? { handoff: config.workerPool.handoff, maxQueue: config.workerPool.maxQueue } : {}),
+    ...(config.peerFault ? { peerFault: config.peerFault } : {}),
   });
   return {
     runImport: (job, signal) => exchangeImport(peer, transport.id, job, signal),

@@ -46,7 +46,7 @@ export interface PeerOptions {
   maxQueue?: number;
   /**
    * `npm run faults` only: the forked peer misbehaves this way on its first reply (shared/peer-fault.ts).
-   * Never set in a normal run; thread peers ignore it.
+   * Never set in a normal run; worker-pool honours only 'exit-mid-task', worker-transfer none.
    */
   peerFault?: PeerFaultSpec;
   /** queue: records in the job's data, or in a Redis key of their own the job names. */

@@ -5,27 +5,31 @@ import type { FaultCaseResult } from '../../src/results/schema.js';
 
 const forked: FaultTarget = { id: 'fork-json', thread: false, framed: false };
 const framed: FaultTarget = { id: 'chunked', thread: false, framed: true };
-const thread: FaultTarget = { id: 'worker-pool', thread: true, framed: false };
+const thread: FaultTarget = { id: 'worker-transfer', thread: true, framed: false };
+const pool: FaultTarget = { id: 'worker-pool', thread: true, framed: false, pooled: true };
 const brokered: FaultTarget = { id: 'queue', thread: false, framed: false, brokered: true };
 
 describe('the fault matrix', () => {
-  it('applies protocol faults to framed transports only, and only out-of-memory to threads', () => {
+  it('applies protocol faults to framed transports only, out-of-memory to threads, and a worker ending itself to a pool', () => {
     expect(FAULT_IDS.filter((f) => applies(f, forked) === true)).toEqual(['kill-mid-transfer', 'kill-mid-reply', 'hang', 'exit-mid-reply', 'out-of-memory']);
-    expect(FAULT_IDS.filter((f) => applies(f, framed) === true)).toEqual([...FAULT_IDS]);
+    expect(FAULT_IDS.filter((f) => applies(f, framed) === true)).toEqual(FAULT_IDS.filter((f) => f !== 'worker-exit-mid-task'));
     expect(FAULT_IDS.filter((f) => applies(f, thread) === true)).toEqual(['out-of-memory']);
+    expect(FAULT_IDS.filter((f) => applies(f, pool) === true)).toEqual(['out-of-memory', 'worker-exit-mid-task']);
+    expect(applies('worker-exit-mid-task', forked)).toBe('only a pool of worker threads has a worker that can end itself mid-task');
     expect(applies('garbage-header', forked)).toBe('no wire format of its own (Node frames its messages)');
     // The queue's peer is behind Redis: its faults are the queue scenario's tests, not this matrix.
     expect(FAULT_IDS.filter((f) => applies(f, brokered) === true)).toEqual([]);
   });
 
   it('plans every applicable pair in order; --quick takes the first fault of each kind', () => {
-    expect(planCases([framed, thread], ['hang', 'out-of-memory'], false)).toEqual([
+    expect(planCases([framed, pool], ['hang', 'out-of-memory'], false)).toEqual([
       { transport: 'chunked', fault: 'hang' },
       { transport: 'chunked', fault: 'out-of-memory' },
       { transport: 'worker-pool', fault: 'out-of-memory' },
     ]);
     expect(planCases([framed], FAULT_IDS, true).map((c) => c.fault)).toEqual(['kill-mid-transfer', 'hang', 'exit-mid-reply', 'truncated-frame', 'out-of-memory']);
-    expect(planCases([forked, framed, thread], FAULT_IDS, false)).toHaveLength(5 + 9 + 1);
+    expect(planCases([forked, framed, thread, pool], FAULT_IDS, false)).toHaveLength(5 + 9 + 1 + 2);
+    expect(planCases([pool], FAULT_IDS, true).map((c) => c.fault)).toEqual(['out-of-memory', 'worker-exit-mid-task']);
   });
 
   it('injects from outside where it can, through the peer where only the peer can', () => {
@@ -34,11 +38,12 @@ describe('the fault matrix', () => {
     expect(injection('hang')).toEqual({ peerFault: 'stop-mid-reply', signal: null, childHeapMb: null });
     expect(injection('length-mismatch')).toEqual({ peerFault: 'length-mismatch', signal: null, childHeapMb: null });
     expect(injection('out-of-memory')).toEqual({ peerFault: null, signal: null, childHeapMb: 32 });
+    expect(injection('worker-exit-mid-task')).toEqual({ peerFault: 'exit-mid-task', signal: null, childHeapMb: null });
   });
 
   it('expects an error of the right kind for each fault, and payloads node-ipc can carry', () => {
     expect(FAULT_IDS.map((f) => expectedOutcome(f, 'chunked'))).toEqual([
-      'crashed', 'crashed', 'timeout', 'crashed', 'corrupted', 'corrupted', 'refused', 'corrupted', 'out-of-memory',
+      'crashed', 'crashed', 'timeout', 'crashed', 'corrupted', 'corrupted', 'refused', 'corrupted', 'out-of-memory', 'crashed',
     ]);
     expect(expectedOutcome('oversize-announce', 'raw-socket')).toBe('corrupted');
     expect(payloadFor('kill-mid-transfer', 'node-ipc')).toEqual({ kind: 'bytes', sizeBytes: 4 * 1024 * 1024 });

@@ -16,6 +16,8 @@ const cases: [string, FaultId, FaultOutcome, RegExp][] = [
   ['chunked', 'garbage-header', 'corrupted', /garbage: bad magic byte 0x47/],
   ['chunked', 'oversize-announce', 'refused', /announced size 1099511627776 bytes is above the maximum of 67108864 bytes/],
   ['buffer-zlib', 'length-mismatch', 'corrupted', /incorrect length check/],
+  // A thread cannot be signalled: the pool worker ends itself (process.exit(1)) mid-task.
+  ['worker-pool', 'worker-exit-mid-task', 'crashed', /^worker-pool: a worker exited with code: 1; the pool replaces it$/],
   // A finding, kept as one: a length prefix one byte short of the envelope cuts the body silently.
   ['raw-socket', 'length-mismatch', 'wrong-reply', /resolved with a reply that differs/],
 ];

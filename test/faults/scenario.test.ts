@@ -8,20 +8,31 @@ useOwnTempDir();
 
 describe('scenario faults', () => {
   it('plans each scenario of each chosen fault; --quick the first of each', () => {
-    expect(planScenarioCases(['hang', 'child-killed-mid-import', 'worker-killed-mid-import'], true)).toEqual([
+    expect(planScenarioCases(['hang', 'child-killed-mid-import', 'worker-killed-mid-import', 'pool-worker-exit-mid-import'], true)).toEqual([
       { scenario: 'fork-send', fault: 'child-killed-mid-import' },
       { scenario: 'cluster', fault: 'worker-killed-mid-import' },
+      { scenario: 'worker-pool', fault: 'pool-worker-exit-mid-import' },
     ]);
     expect(planScenarioCases(['child-killed-mid-import'], false).map((c) => c.scenario)).toEqual(['fork-send', 'node-ipc', 'buffer-zlib', 'chunked']);
   });
 
   it('fork-send: the killed child is a 502 naming SIGKILL, light traffic is answered throughout, nothing is left', async () => {
     const result = await runScenarioFault('fork-send', 'child-killed-mid-import');
-    expect(result).toMatchObject({ expected: 'crashed', observed: 'crashed', finding: false, callerAlive: true, recovered: true, lost: 0 });
+    expect(result, JSON.stringify(result)).toMatchObject({ expected: 'crashed', observed: 'crashed', finding: false, callerAlive: true, recovered: true, lost: 0 });
     expect(result.message).toMatch(/^502: import failed: peer \d+ was killed by signal SIGKILL$/);
     expect(result.detectMs).toBeLessThan(2000);
     expect(result.leftovers).toEqual({ processes: 0, tempDirs: 0 });
     expect(result.light!.sent).toBeGreaterThan(5);
+    expect(result.light!.failed).toBe(0);
+    expect(ourTempDirs()).toEqual([]);
+  });
+
+  it('worker-pool: the pool worker ending itself mid-import is a 502, the pool replaces it, serving and the next import go on', async () => {
+    const result = await runScenarioFault('worker-pool', 'pool-worker-exit-mid-import');
+    expect(result).toMatchObject({ expected: 'crashed', observed: 'crashed', finding: false, callerAlive: true, recovered: true, lost: 0, signal: null });
+    expect(result.message).toBe('502: import failed: worker-pool: a worker exited with code: 1; the pool replaces it');
+    expect(result.detectMs).toBeLessThan(2000);
+    expect(result.leftovers).toEqual({ processes: 0, tempDirs: 0 });
     expect(result.light!.failed).toBe(0);
     expect(ourTempDirs()).toEqual([]);
   });

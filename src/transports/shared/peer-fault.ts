@@ -20,6 +20,11 @@ export const PEER_FAULTS = [
   'oversize-announce',
   /** Framed transports: the reply's length differs from what its header announced. */
   'length-mismatch',
+  /**
+   * Pooled thread peers (worker-pool): the worker given the first task ends itself
+   * (process.exit(1), which ends only that thread) halfway through the task's work.
+   */
+  'exit-mid-task',
 ] as const;
 export type PeerFault = (typeof PEER_FAULTS)[number];
 
@@ -77,7 +82,12 @@ let marker: string | null = null;
 
 /** Writes the moment of the fault (epoch ms) for the runner: the peer misbehaves now. */
 export function markFault(): void {
-  if (marker !== null) writeFileSync(marker, String(performance.timeOrigin + performance.now()));
+  if (marker !== null) writeFaultMarker(marker);
+}
+
+/** The same, from a worker thread (which has no module state of the parent's): into `file`. */
+export function writeFaultMarker(file: string): void {
+  writeFileSync(file, String(performance.timeOrigin + performance.now()));
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Handoff, Job, Payload } from '../types.js';
 // return value; piscina adds its own envelope around both):
 //   parent -> worker   ping                         start-up: proves the worker loaded this code
 //   worker -> parent   pong { threadId }
-//   parent -> worker   exchange { job, data, submittedAtMs }
+//   parent -> worker   exchange { job, data, submittedAtMs, fault? }   fault: npm run faults only
 //   worker -> parent   reply { data, requestBytes, replyBytes, startedAtMs, finishedAtMs, threadId }
 // A task that throws rejects pool.run with the (cloned) error; the worker stays in the pool.
 //
@@ -32,6 +32,11 @@ export type PoolTask =
       data: PoolData;
       /** When the parent began the hand-over, before encoding (epoch ms, sub-ms precision): queue time starts here. */
       submittedAtMs: number;
+      /**
+       * `npm run faults` only (PeerOptions.peerFault), on the pool's first exchange: the worker ends
+       * itself halfway through the work, after writing the moment to `markerFile`.
+       */
+      fault?: { fault: 'exit-mid-task'; markerFile: string };
     };
 
 export interface PoolPong {

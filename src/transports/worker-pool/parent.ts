@@ -32,6 +32,7 @@ class PoolPeer implements TransportPeer {
   private inFlight = 0;
   private readonly recentRunMs: number[] = [];
   private closed = false;
+  private faultTaken = false;
   private readonly unregister: () => void;
 
   constructor(
@@ -74,7 +75,7 @@ class PoolPeer implements TransportPeer {
       // The caller hands a bytes payload over: with the bytes hand-off its buffer moves (and reads
       // as empty afterwards), as the point of transferring is not to copy.
       const { data, transferList } = encodePayload(payload, this.options.handoff, true);
-      const task: PoolTask = { type: 'exchange', job, data, submittedAtMs };
+      const task: PoolTask = { type: 'exchange', job, data, submittedAtMs, ...this.takeFault() };
       const reply = (await this.pool.run(task, { transferList, signal: stop.signal })) as PoolReply;
       this.noteRun(reply.finishedAtMs - reply.startedAtMs);
       return {
@@ -91,6 +92,14 @@ class PoolPeer implements TransportPeer {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onCallerAbort);
     }
+  }
+
+  /** The fault of `npm run faults`, on the first exchange only; nothing in a normal run. */
+  private takeFault(): { fault?: { fault: 'exit-mid-task'; markerFile: string } } {
+    const spec = this.options.peerFault;
+    if (spec?.fault !== 'exit-mid-task' || this.faultTaken) return {};
+    this.faultTaken = true;
+    return { fault: { fault: spec.fault, markerFile: spec.markerFile } };
   }
 
   private noteRun(runMs: number): void {

@@ -2,6 +2,8 @@ import { threadId } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { runJob } from '../shared/jobs.js';
 import type { PeerEntry } from '../shared/peer-entry.js';
+import { writeFaultMarker } from '../shared/peer-fault.js';
+import type { Payload } from '../types.js';
 import { dataBytes, decodePayload, encodePayload, epochNowMs, type PoolPong, type PoolReply, type PoolTask } from './messages.js';
 
 /**
@@ -15,6 +17,7 @@ export default function workerPoolTask(task: PoolTask): PoolPong | PoolReply | R
   const request = decodePayload(task.data);
   // The job starts once its data is decoded: queue time (parent side) ends here.
   const startedAtMs = epochNowMs();
+  if (task.fault) dieMidTask(task, request, task.fault.markerFile);
   const result = runJob(task.job, request);
   const finishedAtMs = epochNowMs();
   // The worker owns what it received: an echo of bytes hands the same ArrayBuffer back, uncopied.
@@ -24,6 +27,17 @@ export default function workerPoolTask(task: PoolTask): PoolPong | PoolReply | R
   const reply: PoolReply = { type: 'reply', data, requestBytes: dataBytes(task.data), replyBytes: dataBytes(data), startedAtMs, finishedAtMs, threadId };
   // Piscina's Transferable protocol: the value to send, and what moves with it.
   return transferList.length === 0 ? reply : move({ [transferableSymbol]: transferList, [valueSymbol]: reply });
+}
+
+/**
+ * `npm run faults`: do half the task's work (half the records of a diff), then end this thread
+ * the way a crashing worker does. process.exit in a worker thread ends only that thread.
+ */
+function dieMidTask(task: Extract<PoolTask, { type: 'exchange' }>, request: Payload, markerFile: string): never {
+  const half: Payload = request.kind === 'records' ? { kind: 'records', records: request.records.slice(0, Math.floor(request.records.length / 2)) } : request;
+  runJob(task.job, half);
+  writeFaultMarker(markerFile);
+  process.exit(1);
 }
 
 /** The registry asks every transport for a peer entry; piscina starts this one itself. */
