@@ -113,9 +113,12 @@ export async function runCapacity(options: CapacityOptions, signal?: AbortSignal
     );
   });
   const running = instance as autocannon.Instance;
-  // Emitted once a second with the answers counted since the previous tick; once more, with 0, as it stops.
+  // Emitted once a second with the answers counted since the previous tick; once more as it stops. On
+  // busy cores a tick can come late, and the stopping tick then carries the phase's last answers:
+  // those are folded into the last second rather than dropped.
   (running as NodeJS.EventEmitter).on('tick', (counts: { counter: number }) => {
     if (requestsPerSecond.length < options.durationS) requestsPerSecond.push(counts.counter);
+    else requestsPerSecond[requestsPerSecond.length - 1]! += counts.counter;
   });
   if (options.progress) autocannon.track(running, { renderProgressBar: true, renderResultsTable: false, renderLatencyTable: false });
   const onAbort = () => running.stop();

@@ -24,7 +24,11 @@ describe('runCapacity', () => {
     // overhead even when that grows tenfold under contention: 40% of the bound is a safe floor.
     expect(recording.requests).toBeGreaterThanOrEqual(0.4 * bound);
     expect(recording.requestsPerSecond).toHaveLength(4);
-    expect(recording.requestsPerSecond.reduce((a, b) => a + b, 0)).toBe(recording.requests);
+    // autocannon's ticks count answers as they come; the total may hold one answer completed as it
+    // stopped, after its last tick (26 of 27 was seen under load).
+    const tickedRequests = recording.requestsPerSecond.reduce((a, b) => a + b, 0);
+    expect(tickedRequests).toBeLessThanOrEqual(recording.requests);
+    expect(tickedRequests).toBeGreaterThanOrEqual(recording.requests - 1);
     // Seconds 1 and 2 lie inside the block: at most a tenth of a second's answers leak into them.
     const [first, blocked1, blocked2, last] = recording.requestsPerSecond as [number, number, number, number];
     const leak = 0.1 * (1000 / serviceMs);
