@@ -34,11 +34,13 @@ describe('a real sweep of every transport up to 1 MiB', () => {
     for (const result of results) {
       const states = result.points.map((p) => [p.sizeBytes, p.state]);
       if (result.transport === 'naive-socket') {
-        // The talk's bug: one 'data' event taken as the whole message. Truncated above 64 KiB, never a hang.
-        expect(states.slice(0, 3)).toEqual([[KIB, 'ok'], [64 * KIB - 1, 'ok'], [64 * KIB, 'ok']]);
-        expect(result.failurePoint?.sizeBytes).toBe(64 * KIB + 1);
+        // The talk's bug: one 'data' event taken as the whole message. Above 64 KiB (one read) it
+        // always truncates; at 64 KiB and just below it usually works, but a busy machine can split
+        // even those into two reads (65535 bytes was seen corrupted under load). Never a hang.
+        const failedAt = result.failurePoint?.sizeBytes ?? Number.NaN;
+        expect([64 * KIB - 1, 64 * KIB, 64 * KIB + 1]).toContain(failedAt);
         expect(['corrupted', 'error']).toContain(result.failurePoint?.state);
-        expect(states.slice(3)).toEqual([[64 * KIB + 1, result.failurePoint?.state], [1024 * KIB, 'skipped']]);
+        expect(states).toEqual(SIZES.map((size) => [size, size < failedAt ? 'ok' : size === failedAt ? result.failurePoint?.state : 'skipped']));
       } else {
         expect({ transport: result.transport, states, failure: result.failurePoint }).toEqual({
           transport: result.transport,
