@@ -36,7 +36,7 @@ describe('--node majors', () => {
 });
 
 describe('a run of several majors', () => {
-  it('runs every bench step once per major, interleaved, on that major\'s node, into node-<major>/', () => {
+  it('runs every bench step once per major (the faults once), interleaved, on that major\'s node, into node-<major>/', () => {
     const steps = stepsByVersion(benchSteps(true, '/r', 'run-1'), [
       { major: 24, node: '/cache/24/node' },
       { major: 20, node: '/usr/bin/node' },
@@ -46,7 +46,9 @@ describe('a run of several majors', () => {
       { label: 'node 24: sweep', args: ['sweep', '--quick', '--out', '/r', '--run-id', 'run-1', '--by-node'], node: '/cache/24/node' },
       { label: 'node 20: sweep', args: ['sweep', '--quick', '--out', '/r', '--run-id', 'run-1', '--by-node'], node: '/usr/bin/node' },
     ]);
-    expect(steps).toHaveLength(2 * benchSteps(true, '/r', 'run-1').length);
+    // Every step on both majors but the faults, which run once, on the lowest major.
+    expect(steps).toHaveLength(2 * benchSteps(true, '/r', 'run-1').length - 1);
+    expect(steps.filter((s) => s.label.endsWith('faults')).map((s) => [s.label, s.node])).toEqual([['node 20: faults', '/usr/bin/node']]);
     expect(steps.slice(0, 4).map((s) => s.label)).toEqual([
       'node 24: scenario single-thread',
       'node 20: scenario single-thread',
