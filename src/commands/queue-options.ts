@@ -7,6 +7,7 @@ import { DEFAULT_MAXMEMORY_BYTES } from '../transports/queue/redis-config.js';
 import { DEFAULT_LOCK_DURATION_MS, type QueueSettings } from '../transports/queue/settings.js';
 import { assertRedisServerInstalled, REDIS_OPTION_DESCRIPTIONS, resolveRedisTarget, type RedisArgs } from './redis-options.js';
 import { parseChoice, parseNumber, parseSize, UsageError } from './usage.js';
+import type { OptionSpec } from '../web/catalog.js';
 
 // The queue scenario's own options: where Redis is, how jobs are kept, and the scale figure.
 
@@ -45,22 +46,44 @@ const QUEUE_ONLY = [
   'scale-concurrency',
 ] as const;
 
+/** The queue options' help, shared by the command line and the workshop page's form. */
+const QUEUE_OPTION_HELP = {
+  queue: 'queue: the queue name [default: run-<run-id>]; its keys are removed at the end',
+  placement: `queue: where the records travel: ${PLACEMENTS.join(' or ')} [default: ${DEFAULT_PLACEMENT}]`,
+  attempts: `queue: tries in all for an import that fails [default: ${DEFAULT_ATTEMPTS}]`,
+  'lock-duration': `queue: seconds a job's lock lives unrenewed: how soon a dead worker's job is taken again [default: ${DEFAULT_LOCK_DURATION_MS / 1000}]`,
+  'redis-maxmemory': 'queue: maxmemory of the private Redis, e.g. 512MiB [default: 1GiB]',
+  scale: `queue: afterwards, imports per minute with ${SCALE_WORKERS.join(' and ')} local worker processes`,
+  'scale-imports': `queue --scale: imports per worker count [default: ${DEFAULT_SCALE_IMPORTS}]`,
+  'scale-concurrency': `queue --scale: imports each worker runs at once [default: ${DEFAULT_SCALE_CONCURRENCY}]`,
+};
+
+/**
+ * The queue options the workshop page offers. Not --redis or --redis-password-file: a run from the
+ * page uses a private Redis, so no Redis address or password is ever typed into a browser form.
+ */
+export const QUEUE_PAGE_OPTIONS: OptionSpec[] = [
+  { name: 'placement', kind: 'text', default: '', describe: QUEUE_OPTION_HELP.placement, only: ['queue'] },
+  { name: 'attempts', kind: 'number', default: '', describe: QUEUE_OPTION_HELP.attempts, only: ['queue'] },
+  { name: 'lock-duration', kind: 'number', default: '', describe: QUEUE_OPTION_HELP['lock-duration'], only: ['queue'] },
+  { name: 'redis-maxmemory', kind: 'text', default: '', describe: QUEUE_OPTION_HELP['redis-maxmemory'], only: ['queue'] },
+  { name: 'scale', kind: 'boolean', default: 'false', describe: QUEUE_OPTION_HELP.scale, only: ['queue'] },
+  { name: 'scale-imports', kind: 'number', default: '', describe: QUEUE_OPTION_HELP['scale-imports'], only: ['queue'] },
+  { name: 'scale-concurrency', kind: 'number', default: '', describe: QUEUE_OPTION_HELP['scale-concurrency'], only: ['queue'] },
+];
+
 export function addQueueOptions<T>(y: Argv<T>): Argv<T> {
   return y
     .option('redis', { type: 'string', requiresArg: true, describe: `queue: ${REDIS_OPTION_DESCRIPTIONS.redis} [default: a private redis-server, stopped at the end]` })
     .option('redis-password-file', { type: 'string', requiresArg: true, describe: `queue: ${REDIS_OPTION_DESCRIPTIONS['redis-password-file']}` })
-    .option('queue', { type: 'string', requiresArg: true, describe: 'queue: the queue name [default: run-<run-id>]; its keys are removed at the end' })
-    .option('placement', { type: 'string', requiresArg: true, describe: `queue: where the records travel: ${PLACEMENTS.join(' or ')} [default: ${DEFAULT_PLACEMENT}]` })
-    .option('attempts', { type: 'string', requiresArg: true, describe: `queue: tries in all for an import that fails [default: ${DEFAULT_ATTEMPTS}]` })
-    .option('lock-duration', {
-      type: 'string',
-      requiresArg: true,
-      describe: `queue: seconds a job's lock lives unrenewed: how soon a dead worker's job is taken again [default: ${DEFAULT_LOCK_DURATION_MS / 1000}]`,
-    })
-    .option('redis-maxmemory', { type: 'string', requiresArg: true, describe: 'queue: maxmemory of the private Redis, e.g. 512MiB [default: 1GiB]' })
-    .option('scale', { type: 'boolean', describe: `queue: afterwards, imports per minute with ${SCALE_WORKERS.join(' and ')} local worker processes` })
-    .option('scale-imports', { type: 'string', requiresArg: true, describe: `queue --scale: imports per worker count [default: ${DEFAULT_SCALE_IMPORTS}]` })
-    .option('scale-concurrency', { type: 'string', requiresArg: true, describe: `queue --scale: imports each worker runs at once [default: ${DEFAULT_SCALE_CONCURRENCY}]` });
+    .option('queue', { type: 'string', requiresArg: true, describe: QUEUE_OPTION_HELP.queue })
+    .option('placement', { type: 'string', requiresArg: true, describe: QUEUE_OPTION_HELP.placement })
+    .option('attempts', { type: 'string', requiresArg: true, describe: QUEUE_OPTION_HELP.attempts })
+    .option('lock-duration', { type: 'string', requiresArg: true, describe: QUEUE_OPTION_HELP['lock-duration'] })
+    .option('redis-maxmemory', { type: 'string', requiresArg: true, describe: QUEUE_OPTION_HELP['redis-maxmemory'] })
+    .option('scale', { type: 'boolean', describe: QUEUE_OPTION_HELP.scale })
+    .option('scale-imports', { type: 'string', requiresArg: true, describe: QUEUE_OPTION_HELP['scale-imports'] })
+    .option('scale-concurrency', { type: 'string', requiresArg: true, describe: QUEUE_OPTION_HELP['scale-concurrency'] });
 }
 
 export function assertNoQueueOptions(args: QueueArgs): void {

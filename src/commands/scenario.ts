@@ -192,9 +192,12 @@ export const SCENARIO_RUN_OPTIONS: OptionSpec[] = [
   },
 ];
 
-/** Scenarios that hand imports to a transport's peer (children, or worker-pool's threads). */
+/**
+ * Scenarios that hand imports to a peer the server owns (children, or worker-pool's threads); not
+ * the queue, whose workers are processes of their own that --pool and --child-heap-mb do not reach.
+ */
 function ipcScenarioIds(): string[] {
-  return scenarios.filter((s) => s.transport !== undefined).map((s) => s.id);
+  return scenarios.filter((s) => s.transport !== undefined && s.id !== 'queue').map((s) => s.id);
 }
 
 /** Scenarios whose imports go to a forked child, which --pool can keep alive (not worker-pool's threads). */

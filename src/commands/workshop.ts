@@ -15,6 +15,7 @@ import { isLoopback, newToken } from '../web/security.js';
 import { startWorkshopServer } from '../web/server.js';
 import { WorkshopSession, type PreparedRun } from '../web/session.js';
 import { assertPortFree } from './port.js';
+import { QUEUE_PAGE_OPTIONS, resolveQueueSettings, type QueueArgs } from './queue-options.js';
 import { displayPath, resolveScenarioConfig, SCENARIO_RUN_OPTIONS } from './scenario.js';
 import { SWEEP_OPTION_HELP } from './sweep.js';
 import { resolveSweepOptions } from './sweep-options.js';
@@ -36,6 +37,9 @@ export const SWEEP_PAGE_OPTIONS: OptionSpec[] = [
   { name: 'payload', kind: 'text', default: 'bytes', describe: SWEEP_OPTION_HELP.payload },
   { name: 'quick', kind: 'boolean', default: 'false', pageDefault: 'true', describe: SWEEP_OPTION_HELP.quick },
 ];
+
+/** A scenario run's options on the page: the command line's, and the queue's own but for where Redis is. */
+export const PAGE_SCENARIO_OPTIONS: OptionSpec[] = [...SCENARIO_RUN_OPTIONS, ...QUEUE_PAGE_OPTIONS];
 
 type Options = Record<string, unknown>;
 
@@ -75,9 +79,10 @@ export function prepareRun(body: unknown, outDir: string): PreparedRun {
     const id = String(request.scenario ?? '');
     const scenario = findScenario(id);
     if (!scenario) throw new UsageError(`unknown scenario "${id}"; valid ids: ${scenarioIds().join(', ')}`);
-    const { argv, given } = toArgv(options, SCENARIO_RUN_OPTIONS);
+    const { argv, given } = toArgv(options, PAGE_SCENARIO_OPTIONS);
     const defaults = Object.fromEntries(SCENARIO_RUN_OPTIONS.filter((o) => o.default !== '').map((o) => [o.name, o.kind === 'boolean' ? o.default === 'true' : o.default]));
-    resolveScenarioConfig({ ...defaults, ...given, id, host: '127.0.0.1', port: '0' } as unknown as Parameters<typeof resolveScenarioConfig>[0]);
+    const config = resolveScenarioConfig({ ...defaults, ...given, id, host: '127.0.0.1', port: '0' } as unknown as Parameters<typeof resolveScenarioConfig>[0]);
+    if (id === 'queue') resolveQueueSettings({ ...given, id } as QueueArgs, runId, config.concurrency);
     const resultFile = resultPath(outDir, runId, id);
     return { kind: 'scenario', target: id, runId, args: ['scenario', id, ...argv, '--out', outDir, '--run-id', runId], resultFile, resultFileLabel: displayPath(resultFile) };
   }
@@ -132,7 +137,7 @@ export const workshopCommand: CommandModule<object, WorkshopArgs> = {
     const token = newToken();
     const server = await startWorkshopServer(
       {
-        catalog: buildCatalog('workshop', SCENARIO_RUN_OPTIONS, SWEEP_PAGE_OPTIONS, transportIds),
+        catalog: buildCatalog('workshop', PAGE_SCENARIO_OPTIONS, SWEEP_PAGE_OPTIONS, transportIds),
         hub,
         state: () => session.state(),
         start: (body) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prepareRun } from '../../src/commands/workshop.js';
+import { skipRedisTests } from '../helpers/redis.js';
 import { UsageError } from '../../src/commands/usage.js';
 import type { ScenarioResult } from '../../src/results/schema.js';
 import { parseLoopDelay } from '../../src/scenario/loop-poller.js';
@@ -91,5 +92,15 @@ describe('starting a run from the page', () => {
     expect(usage({ kind: 'bench' })).toBe('kind must be "scenario" or "sweep"');
     expect(usage([])).toBe('the request must be a JSON object');
     expect(usage({ kind: 'scenario', scenario: 'single-thread', options: { duration: '' } })).toBe('accepted'); // empty: the default
+  });
+
+  // The queue's options are checked after the check that redis-server is installed (a private Redis).
+  it.skipIf(skipRedisTests)('the queue scenario: its own options as the command line takes them, never a Redis address', () => {
+    const run = prepareRun({ kind: 'scenario', scenario: 'queue', options: { placement: 'job-data', attempts: '3', scale: true, 'scale-imports': '4' } }, out);
+    expect(run.args).toEqual(['scenario', 'queue', '--placement', 'job-data', '--attempts', '3', '--scale', '--scale-imports', '4', '--out', out, '--run-id', run.runId]);
+    expect(usage({ kind: 'scenario', scenario: 'queue', options: { placement: 'pigeon' } })).toBe('--placement accepts one of: job-data, redis-key (got "pigeon")');
+    expect(usage({ kind: 'scenario', scenario: 'queue', options: { 'scale-imports': '4' } })).toBe('--scale-imports and --scale-concurrency need --scale');
+    expect(usage({ kind: 'scenario', scenario: 'queue', options: { redis: 'redis://10.0.0.1:6379' } })).toMatch(/^unknown option "redis"; valid: duration, /);
+    expect(usage({ kind: 'scenario', scenario: 'single-thread', options: { placement: 'job-data' } })).toBe('--placement applies to the queue scenario only');
   });
 });
