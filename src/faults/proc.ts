@@ -35,6 +35,15 @@ export function descendantsOf(root: number): number[] {
   return [...found];
 }
 
+/** The process's command name (/proc/<pid>/comm), or null when it is gone. */
+export function commandName(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
 /** User + system CPU time of `pid` in clock ticks, or 0 when it is gone. */
 export function cpuTicks(pid: number): number {
   const fields = stat(pid);

@@ -6,7 +6,10 @@ import { errorMessage } from '../format/error.js';
 import type { FaultCaseResult, FaultOutcome } from '../results/schema.js';
 import { startServerProcess } from '../scenario/server-process.js';
 import { isFinding } from './classify.js';
-import { cpuTicks, descendantsOf } from './proc.js';
+import { commandName, cpuTicks, descendantsOf } from './proc.js';
+import { DEFAULT_PLACEMENT } from '../transports/queue/messages.js';
+import { DEFAULT_MAXMEMORY_BYTES } from '../transports/queue/redis-config.js';
+import type { QueueSettings } from '../transports/queue/settings.js';
 import { isRunning } from './run.js';
 import { waitForMarker } from './case.js';
 
@@ -25,6 +28,16 @@ export const SCENARIO_FAULTS = {
    * replaces it.
    */
   'pool-worker-exit-mid-import': { scenarios: ['worker-pool'], expected: 'crashed' },
+  /**
+   * queue: the worker process running the import's job is SIGKILLed; its lock (2 s here) expires and
+   * the other worker takes the job again: the import completes, late, and nothing is lost.
+   */
+  'queue-worker-killed-mid-import': { scenarios: ['queue'], expected: 'ok' },
+  /**
+   * queue: the private redis-server is SIGKILLed with the import in flight: a 502 naming the lost
+   * connection, soon (an error of the queue, not a child's crash), and the next import refused.
+   */
+  'redis-killed-mid-import': { scenarios: ['queue'], expected: 'error' },
 } as const satisfies Record<string, { scenarios: readonly string[]; expected: FaultOutcome }>;
 export type ScenarioFaultId = keyof typeof SCENARIO_FAULTS;
 
@@ -39,6 +52,14 @@ const AFTER_FAULT_MS = 1000;
 function withCause(error: unknown): string {
   const cause: unknown = (error as { cause?: unknown }).cause;
   return cause instanceof Error ? `${errorMessage(error)} (${cause.message})` : errorMessage(error);
+}
+
+/** The queue scenario's own defaults but a 2 s lock, so a killed worker's job is taken again within about 4 s. */
+function faultQueueSettings(dir: string): QueueSettings {
+  return {
+    redis: null, queueName: `faults-${path.basename(dir)}`, placement: DEFAULT_PLACEMENT, workers: 2, concurrency: 1, attempts: 2,
+    lockDurationMs: 2000, maxmemoryBytes: DEFAULT_MAXMEMORY_BYTES,
+  };
 }
 
 /** `--quick`: the first scenario of each scenario fault. */
@@ -85,6 +106,7 @@ export async function runScenarioFault(scenario: string, fault: ScenarioFaultId)
     server = await startServerProcess(scenario, {
       host: '127.0.0.1', port: 0, records: RECORDS, workers: 2, pool: false, importTimeoutMs: IMPORT_TIMEOUT_MS, childHeapMb: null, maxImports: 2,
       ...(selfEnding ? { peerFault: { fault: 'exit-mid-task', markerFile } } : {}),
+      ...(scenario === 'queue' ? { queue: faultQueueSettings(dir) } : {}),
     });
   } finally {
     if (tmpBefore === undefined) delete process.env.TMPDIR;
@@ -107,7 +129,9 @@ export async function runScenarioFault(scenario: string, fault: ScenarioFaultId)
     const candidates = (): number[] => {
       const pids = fault === 'worker-killed-mid-import' ? serving : serving.flatMap((pid) => descendantsOf(pid));
       for (const pid of pids) seen.add(pid);
-      return pids;
+      // The queue's Redis is a descendant too: only the Redis fault kills it, only it is killed there.
+      if (fault === 'redis-killed-mid-import') return pids.filter((pid) => commandName(pid) === 'redis-server');
+      return pids.filter((pid) => commandName(pid) !== 'redis-server');
     };
     const answered = fetch(`${base}/import?records=${RECORDS}&changes=0.1&seed=1&work=${IMPORT_WORK}`, { method: 'POST', signal: AbortSignal.timeout(IMPORT_TIMEOUT_MS + 5000) }).then(
       async (res) => ({ status: res.status, error: res.ok ? null : (((await res.json().catch(() => ({}))) as { error?: string }).error ?? null), atMs: performance.now() }),
@@ -143,6 +167,9 @@ export async function runScenarioFault(scenario: string, fault: ScenarioFaultId)
     const outcome = target === null
       ? { observed: 'not-started' as const, message: selfEnding ? 'the pool worker did not end itself (no fault marker)' : 'no process was found doing the import' }
       : importOutcome(answer);
+    if (outcome.observed === 'ok' && target !== null) {
+      outcome.message = `200 ${Math.round(answer.atMs - faultAtMs)} ms after the fault: the import was done again elsewhere`;
+    }
     const lost = 'thrown' in answer && /timeout|aborted/i.test(answer.thrown) ? 1 : 0;
     candidates(); // children that started late are counted too
     const serverAlive = server.lostReason() === null;
@@ -158,7 +185,8 @@ export async function runScenarioFault(scenario: string, fault: ScenarioFaultId)
       signal: target === null || selfEnding ? null : 'SIGKILL',
       detectMs: outcome.observed === 'ok' ? null : Math.round((answer.atMs - faultAtMs) * 10) / 10,
       callerAlive: serverAlive,
-      recovered: after && nextImport === 200,
+      // With its Redis gone a queue cannot import: it must say so at once (a 5xx), not hang.
+      recovered: after && (fault === 'redis-killed-mid-import' ? nextImport !== null && nextImport >= 500 : nextImport === 200),
       lost,
       leftovers: { processes: [...seen].filter((pid) => pid !== target && isRunning(pid)).length, tempDirs: readdirSync(dir).filter((n) => n.startsWith('ipc-lab-')).length },
       durationMs: Math.round(performance.now() - startedMs),

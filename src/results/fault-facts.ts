@@ -62,6 +62,8 @@ const FAULT_PHRASES: Record<string, string> = {
   'child-killed-mid-import': 'the child killed mid-import under light traffic',
   'worker-killed-mid-import': 'the worker killed mid-import under light traffic',
   'pool-worker-exit-mid-import': 'the pool worker ending itself mid-import under light traffic',
+  'queue-worker-killed-mid-import': 'the queue worker killed mid-import under light traffic',
+  'redis-killed-mid-import': 'Redis killed mid-import under light traffic',
 };
 
 const phrase = (fault: string): string => FAULT_PHRASES[fault] ?? fault;
@@ -70,7 +72,8 @@ const list = (items: readonly string[]): string => items.join(', ');
 /** The sentences a reader needs, each computed from the cases; the findings first. */
 export function faultSentences(cases: readonly FaultCaseResult[], timeoutMs: number | null): string[] {
   const sentences: string[] = [];
-  for (const c of cases.filter((x) => x.observed === 'wrong-reply' || x.observed === 'ok')) {
+  // An intact reply is a finding unless it was the sound outcome (a queue's job taken again).
+  for (const c of cases.filter((x) => x.observed !== x.expected && (x.observed === 'wrong-reply' || x.observed === 'ok'))) {
     sentences.push(`${c.transport}: ${phrase(c.fault)} goes unnoticed: the exchange resolved with ${c.observed === 'ok' ? 'an intact' : 'a wrong'} reply (expected ${c.expected}).`);
   }
   for (const c of cases.filter((x) => x.observed !== x.expected && x.observed !== 'wrong-reply' && x.observed !== 'ok')) {
@@ -93,6 +96,13 @@ export function faultSentences(cases: readonly FaultCaseResult[], timeoutMs: num
     const light = c.light!;
     sentences.push(
       `${c.transport}: ${phrase(c.fault)}: the import's client was told (${c.observed}) in ${formatDetectMs(c.detectMs!)}; ` +
+        `${light.failed === 0 ? `all ${light.sent}` : `${light.sent - light.failed} of ${light.sent}`} light requests sent from then on were answered.`,
+    );
+  }
+  for (const c of cases.filter((x) => x.light !== undefined && x.observed === 'ok' && x.expected === 'ok')) {
+    const light = c.light!;
+    sentences.push(
+      `${c.transport}: ${phrase(c.fault)}: the import still completed${c.message ? ` (${c.message})` : ''}; ` +
         `${light.failed === 0 ? `all ${light.sent}` : `${light.sent - light.failed} of ${light.sent}`} light requests sent from then on were answered.`,
     );
   }

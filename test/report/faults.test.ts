@@ -47,6 +47,14 @@ describe('the fault table', () => {
       'The caller survived all 8 faults.',
       'No exchange was lost (each ended with a reply or an error), and nothing was left behind: no process, no socket, no temp dir.',
     ]);
+    // An intact reply that was the sound outcome (a queue's job taken again) is no finding.
+    const retried = {
+      ...result.cases[0]!, transport: 'queue', fault: 'queue-worker-killed-mid-import', expected: 'ok' as const, observed: 'ok' as const,
+      message: '200 4854 ms after the fault: the import was done again elsewhere', detectMs: null, light: { sent: 282, failed: 0 }, finding: false,
+    };
+    expect(faultSentences([retried], null).slice(0, 1)).toEqual([
+      'queue: the queue worker killed mid-import under light traffic: the import still completed (200 4854 ms after the fault: the import was done again elsewhere); all 282 light requests sent from then on were answered.',
+    ]);
     const mislabelled = { ...result.cases[3]!, observed: 'corrupted' as const, message: 'malformed message: 0 bytes', finding: true };
     expect(faultSentences([mislabelled], null)[0]).toBe(
       'raw-socket: a peer killed while the request is still being written is reported as corrupted ("malformed message: 0 bytes"), not as crashed.',
