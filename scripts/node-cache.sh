@@ -28,6 +28,9 @@ exec 9>"$cache/$major.lock"
 flock 9
 if [[ "$(installed_major || true)" != "$major" ]]; then
   staging="$(mktemp -d "$cache/.install-$major-XXXXXX")"
+  # mktemp makes it 0700; it becomes <major>/, and another user (a test that drops to nobody) must
+  # be able to run the node inside it.
+  chmod 755 "$staging"
   trap 'rm -rf "$staging"' EXIT
   echo "node-cache.sh: installing node@$major from the npm registry into .cache/node/$major (once) ..." >&2
   started=$SECONDS

@@ -97,7 +97,7 @@ function lastLine(text: string): string {
 /** One case on fresh processes: the caller's report, plus what it left behind. */
 export async function runFaultCase(planned: PlannedCase, options: FaultRunOptions): Promise<FaultCaseResult> {
   const startedMs = performance.now();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ipc-lab-faults-case-'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ipc-lab-fault-'));
   try {
     const spec: CaseSpec = { transport: planned.transport as TransportId, fault: planned.fault, timeoutMs: options.timeoutMs, dir };
     const end = await runCaller(spec, options);

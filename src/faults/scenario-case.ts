@@ -94,7 +94,7 @@ function importOutcome(answer: { status: number; error: string | null } | { thro
 
 export async function runScenarioFault(scenario: string, fault: ScenarioFaultId): Promise<FaultCaseResult> {
   const startedMs = performance.now();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ipc-lab-faults-case-'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ipc-lab-fault-'));
   const markerFile = path.join(dir, 'fault-at');
   /** The worker ends itself (a thread): no process to kill, the fault's moment comes from its marker. */
   const selfEnding = fault === 'pool-worker-exit-mid-import';

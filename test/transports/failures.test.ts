@@ -29,15 +29,26 @@ afterAll(async () => {
 });
 
 describe('naive-socket (the bug, on purpose)', () => {
-  it('works up to the 64 KiB one read delivers and breaks just above it', async () => {
+  it('works for what one read delivers and breaks above the 64 KiB a read can hold', async () => {
     const peer = await start('naive-socket');
-    // Only the payload crosses the socket, so the boundary is the read size itself: 64 KiB - 1 and
-    // 64 KiB (one read each) come back intact, every time (checked 20 times, also on busy cores).
-    for (const size of [0, 1000, 64 * 1024 - 1, 64 * 1024]) {
+    // Only the payload crosses the socket, so the boundary is the read size itself. Small messages
+    // come back intact.
+    for (const size of [0, 1000]) {
       const bytes = randomBytes(size);
       const ok = await peer.exchange({ kind: 'echo' }, { kind: 'bytes', bytes });
       expect(ok.reply.kind === 'bytes' && [ok.reply.bytes.length, sha256(ok.reply.bytes)]).toEqual([size, sha256(bytes)]);
       expect(ok.bytesToPeer).toBeGreaterThan(size);
+    }
+    // 64 KiB - 1 and 64 KiB fit one read, and on Node 20 come back intact; but nothing promises one
+    // read per write (on Node 24 a 64 KiB write was read as 36544 bytes, then the rest): intact, or
+    // the first read's bytes alone, the talk's bug showing early.
+    for (const size of [64 * 1024 - 1, 64 * 1024]) {
+      const bytes = randomBytes(size);
+      const reply = (await peer.exchange({ kind: 'echo' }, { kind: 'bytes', bytes })).reply;
+      expect(reply.kind).toBe('bytes');
+      if (reply.kind !== 'bytes') return;
+      expect(reply.bytes.length).toBeGreaterThan(0);
+      expect(reply.bytes.equals(bytes.subarray(0, reply.bytes.length))).toBe(true);
     }
 
     for (const size of [64 * 1024 + 1, 1024 * 1024]) {

@@ -87,7 +87,7 @@ export const nodeIpcTransport: Transport = {
     configureIpc(ipc.config);
     ipc.config.id = `ipc-lab-${process.pid}-${++serverCount}`;
     ipc.config.socketRoot = `${dir.dir}/`;
-    const socketPath = dir.file('server.sock');
+    const socketPath = await dir.removedIfThrows(() => dir.socket('server.sock'));
     let owner: ChildOwner | null = null;
     try {
       const listening = new Promise<void>((resolve) => ipc.serve(socketPath, resolve));

@@ -113,7 +113,7 @@ export class PrivateRedis {
   ): Promise<PrivateRedis> {
     const dir = PrivateTempDir.create('redis');
     try {
-      const socketPath = dir.file('redis.sock');
+      const socketPath = dir.socket('redis.sock');
       const password = listen !== 'unix' && !isLoopbackHost(listen.host) ? randomBytes(24).toString('hex') : undefined;
       const configPath = dir.file('redis.conf');
       const config = redisConfigText({

@@ -53,7 +53,7 @@ function breakage(socket: net.Socket, what: string): { broken: Promise<never>; s
  */
 export async function startLinkedPeer(transportId: TransportId, options: PeerOptions, reader: InPlaceReader, args: readonly string[] = []): Promise<LinkedPeer> {
   const dir = PrivateTempDir.create(transportId);
-  const paths = linkPaths(dir);
+  const paths = await dir.removedIfThrows(() => linkPaths(dir));
   let server: net.Server | null = null;
   let accepted: Promise<net.Socket> | null = null;
   let owner: ChildOwner | null = null;

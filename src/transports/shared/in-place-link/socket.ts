@@ -85,8 +85,8 @@ export function nextConnection(server: net.Server): Promise<net.Socket> {
 }
 
 /** Where both ends of every socket of a link are, in the parent's private temp dir. */
-export function linkPaths(dir: { file(name: string): string }): LinkPaths {
-  return { toPeer: dir.file('to-peer.sock'), fromPeer: dir.file('from-peer.sock') };
+export function linkPaths(dir: { socket(name: string): string }): LinkPaths {
+  return { toPeer: dir.socket('in.sock'), fromPeer: dir.socket('out.sock') };
 }
 
 /** Writes a message's parts corked, so a small message's prefix and body leave in one writev. */

@@ -90,8 +90,8 @@ export async function startOneShotSocketPeer<Peer>(
   makePeer: (child: ChildOwner, dir: PrivateTempDir, socketPath: string) => Peer,
 ): Promise<Peer> {
   const dir = PrivateTempDir.create(transportId);
-  const socketPath = dir.file('peer.sock');
   try {
+    const socketPath = dir.socket('peer.sock');
     const child = await startForkedPeer(transportId, [socketPath], options);
     return makePeer(child, dir, socketPath);
   } catch (error) {
