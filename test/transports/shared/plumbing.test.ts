@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { peerArgs } from '../../../src/transports/shared/peer-entry.js';
 import { PendingReplies } from '../../../src/transports/shared/pending-replies.js';
+import { PrivateTempDir } from '../../../src/transports/shared/temp-dir.js';
+import { existsSync } from 'node:fs';
 
 describe('peerArgs', () => {
   it('returns the named arguments in order and names the first one missing', () => {
@@ -32,5 +34,16 @@ describe('PendingReplies', () => {
     // A late reply to a finished exchange finds no one (no throw), and a failed exchange frees its id.
     replies.settle(1, 'late');
     await expect(replies.withId(() => Promise.reject(new Error('peer gone')))).rejects.toThrow('peer gone');
+  });
+});
+
+describe('PrivateTempDir.socket', () => {
+  it('gives socket paths up to 107 bytes and refuses a longer one naming its length, and removedIfThrows removes the dir', async () => {
+    const dir = PrivateTempDir.create('t');
+    const room = 107 - Buffer.byteLength(dir.dir) - 1;
+    expect(dir.socket('s'.repeat(room))).toHaveLength(107);
+    expect(() => dir.socket('s'.repeat(room + 1))).toThrow(`is 108 bytes, above the 107 a Unix socket path may have: set TMPDIR to a shorter directory`);
+    await expect(dir.removedIfThrows(() => dir.socket('s'.repeat(room + 1)))).rejects.toThrow('108 bytes');
+    expect(existsSync(dir.dir)).toBe(false);
   });
 });
