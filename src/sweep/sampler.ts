@@ -1,5 +1,7 @@
 // When a sweep point stops exchanging: warm-up first (not recorded), then timed samples until both a
-// minimum count and a minimum time are reached (tinybench/mitata style). Pure: it is told each
+// minimum count and a minimum time are reached (tinybench/mitata style), or a time budget is spent
+// (at the largest sizes one exchange takes seconds to tens of seconds: five of them would make the
+// sweep last most of an hour for figures a second sample barely moves). Pure: it is told each
 // exchange's round trip and says what the next exchange is for; the caller does the exchanging.
 
 export interface SamplingRule {
@@ -14,11 +16,18 @@ export interface SamplingRule {
   minSamples: number;
   /** ...and this much sampled round-trip time (the sum of the samples), */
   minTimeMs: number;
-  /** or until this many samples, whatever the time. */
+  /** or until this many samples, whatever the time, */
   maxSamples: number;
+  /** or until the samples add up to this much, whatever their count (at least one is always taken).
+   *  Absent in results from before it existed: no budget then. */
+  maxTimeMs?: number;
 }
 
-/** The default sweep: at least 3 warm-up exchanges and 100 ms, then at least 5 samples and 200 ms. */
+/**
+ * The default sweep: at least 3 warm-up exchanges and 100 ms, then at least 5 samples and 200 ms;
+ * samples stop after 10 s in all (a 7 s exchange gets 2 samples, a 30 s one gets 1: its point says so
+ * in `samples`, and its margin of error is unknown rather than small).
+ */
 export const DEFAULT_SAMPLING: SamplingRule = {
   warmupMinCount: 3,
   warmupMinMs: 100,
@@ -26,6 +35,7 @@ export const DEFAULT_SAMPLING: SamplingRule = {
   minSamples: 5,
   minTimeMs: 200,
   maxSamples: 10_000,
+  maxTimeMs: 10_000,
 };
 
 /** --quick: the same shape, smaller minima, so the whole quick sweep stays within a minute. */
@@ -36,6 +46,7 @@ export const QUICK_SAMPLING: SamplingRule = {
   minSamples: 3,
   minTimeMs: 50,
   maxSamples: 10_000,
+  maxTimeMs: 1_000,
 };
 
 /** What the next exchange is for. `cold` is the fresh peer's very first exchange (also warm-up). */
@@ -55,8 +66,10 @@ export class Sampler {
   next(): ExchangePhase | 'done' {
     if (this.warmupCount === 0) return 'cold';
     if (this.warmingUp()) return 'warm-up';
-    const enough = this.samplesMs.length >= this.rule.minSamples && this.sampledMs >= this.rule.minTimeMs;
-    return enough || this.samplesMs.length >= this.rule.maxSamples ? 'done' : 'sample';
+    const count = this.samplesMs.length;
+    const enough = count >= this.rule.minSamples && this.sampledMs >= this.rule.minTimeMs;
+    const budgetSpent = count > 0 && this.rule.maxTimeMs !== undefined && this.sampledMs >= this.rule.maxTimeMs;
+    return enough || budgetSpent || count >= this.rule.maxSamples ? 'done' : 'sample';
   }
 
   /** One exchange's round trip, for the phase next() gave. */

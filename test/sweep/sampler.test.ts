@@ -26,7 +26,7 @@ function drive(rule: SamplingRule, roundTripMs: (index: number) => number): { sa
 
 const count = (phases: ExchangePhase[], phase: ExchangePhase): number => phases.filter((p) => p === phase).length;
 
-describe('Sampler stopping rule (default: warm-up >= 3 and >= 100 ms, capped at 1 s; samples >= 5 and >= 200 ms, at most 10,000)', () => {
+describe('Sampler stopping rule (default: warm-up >= 3 and >= 100 ms, capped at 1 s; samples >= 5 and >= 200 ms, at most 10,000 or 10 s)', () => {
   it('small, fast exchanges: warm-up runs to 100 ms, sampling to 200 ms', () => {
     const { sampler, phases } = drive(DEFAULT_SAMPLING, () => 0.25);
     expect(phases[0]).toBe('cold');
@@ -55,6 +55,20 @@ describe('Sampler stopping rule (default: warm-up >= 3 and >= 100 ms, capped at 
     expect(phases).toEqual(['cold', 'sample', 'sample', 'sample', 'sample', 'sample']);
     expect(sampler.warmupCount).toBe(1);
     expect(sampler.firstRoundTripMs).toBe(1200);
+  });
+
+  it('slow exchanges end on the 10 s budget: 7 s each gets 2 samples, 30 s gets 1, 2.5 s gets 4', () => {
+    expect(drive(DEFAULT_SAMPLING, () => 7000).phases).toEqual(['cold', 'sample', 'sample']);
+    const slowest = drive(DEFAULT_SAMPLING, () => 30_000);
+    expect(slowest.phases).toEqual(['cold', 'sample']);
+    expect(slowest.sampler.samplesMs).toEqual([30_000]);
+    expect(drive(DEFAULT_SAMPLING, () => 2500).sampler.samplesMs).toHaveLength(4); // 4 x 2.5 s = 10 s
+    expect(drive(DEFAULT_SAMPLING, () => 1999).sampler.samplesMs).toHaveLength(5); // 9.995 s: the count ends it
+  });
+
+  it('without a budget (results from before it) slow exchanges still take the minimum count', () => {
+    const { maxTimeMs: _budget, ...unbounded } = DEFAULT_SAMPLING;
+    expect(drive(unbounded, () => 30_000).sampler.samplesMs).toHaveLength(5);
   });
 
   it('stops at the maximum count when exchanges are too fast to reach the minimum time', () => {
