@@ -11,6 +11,6 @@ export default defineScenario({
     'event; worker processes, here or on other hosts, take jobs as they have CPU, hold a lock on each while ' +
     'it runs, and a job whose worker dies goes back to the queue when its lock expires.',
   // The bench also measures the scale figure: imports per minute with 1 and 2 local workers.
-  benchArgs: (quick) => ['--scale', ...(quick ? ['--scale-imports', '4'] : [])],
+  benchArgs: (quick) => ['--scale', ...(quick ? ['--scale-imports', '2'] : [])],
   serve: async ({ config, emit }) => (await import('../src/server/queue-offload.js')).serveQueued(config, emit),
 });
