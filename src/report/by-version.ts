@@ -18,6 +18,8 @@ export interface VersionResults {
   scenarios: ReadonlyMap<string, ScenarioResult>;
   sweep: SweepResult | null;
   verdicts: ClaimVerdict[];
+  /** Whether this version's folder holds a faults run (bench runs them on the lowest major only). */
+  faults?: boolean;
 }
 
 const NONE = '—';
@@ -156,13 +158,27 @@ export function measuredOn(results: readonly { name: string; node: string }[]): 
   return `Node ${[...byNode].map(([node, names]) => `${node} (${[...names].sort().join(', ')})`).join(', ')}`;
 }
 
+/**
+ * What one version's folder holds, from the files themselves: "8 scenarios, the sweep (completed),
+ * the faults". A step a version lacks (cut short, failed to start) is simply not named.
+ */
+export function ranSteps(version: VersionResults): string {
+  const sweepState = version.sweep ? `the sweep${version.sweep.state === 'completed' ? '' : ` (${version.sweep.state})`}` : null;
+  const steps = [
+    version.scenarios.size > 0 ? `${version.scenarios.size} scenario${version.scenarios.size === 1 ? '' : 's'}` : null,
+    sweepState,
+    version.faults ? 'the faults' : null,
+  ].filter((step): step is string => step !== null);
+  return steps.length > 0 ? steps.join(', ') : 'no results';
+}
+
 /** The whole section, or null when the run measured fewer than two versions. */
 export function byVersionSection(versions: readonly VersionResults[], command: string): string | null {
   if (versions.length < 2) return null;
   const handOff = handOffByVersion(versions);
   return [
     '## By Node version',
-    `The same run on ${versions.map((v) => v.node).join(', ')}: every step of the bench once per version (\`${command}\`), each version's results in its own folder (\`node-<major>/\`). The sections above show ${versions[0]!.node}. Last column: the change from the first version to the last.`,
+    `The same run (\`${command}\`) on ${versions.map((v) => v.node).join(', ')}, each version's results in its own folder (\`node-<major>/\`): ${versions.map((v) => `${v.node} ran ${ranSteps(v)}`).join('; ')}. The sections above show ${versions[0]!.node}. Last column: the change from the first version to the last.`,
     '### The talk\'s claims',
     'Each verdict with its first figure; the rules are those of the claims table above.',
     verdictsByVersion(versions),

@@ -66,7 +66,7 @@ function nodeLabel(results: NodeResults): string {
 function byVersion(input: RunResults): string | null {
   const versions: VersionResults[] = input.byNode.map((n) => {
     const data = claimData(n);
-    return { node: nodeLabel(n), scenarios: data.scenarios, sweep: data.sweep, verdicts: judgeAll(data) };
+    return { node: nodeLabel(n), scenarios: data.scenarios, sweep: data.sweep, verdicts: judgeAll(data), faults: Boolean(n.faults) };
   });
   const quick = input.byNode.some((n) => n.sweep?.result.config.quick === true);
   return byVersionSection(versions, `npm run bench -- ${quick ? '--quick ' : ''}--node ${input.byNode.map((n) => n.major).join(',')}`);

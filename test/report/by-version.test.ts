@@ -5,10 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { change, measuredOn, throughputByVersion, type VersionResults } from '../../src/report/by-version.js';
+import { change, measuredOn, ranSteps, throughputByVersion, type VersionResults } from '../../src/report/by-version.js';
 import { claimData } from '../../src/report/sections.js';
 import { renderReport } from '../../src/report/report.js';
 import { defaultRun, listRuns, loadRun } from '../../src/results/run-results.js';
+import type { ScenarioResult, SweepResult } from '../../src/results/schema.js';
 
 /** node-20/ and node-24/, each a sweep and fork-send; on 24 fork-json no longer times out at 64 MiB and chunked crashes there. */
 const BY_NODE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'results-by-node');
@@ -59,7 +60,7 @@ describe('the report of two versions, one of which had a transport fail', () => 
 
   it('names the versions and how to reproduce them', () => {
     expect(section(report, '## By Node version').split('\n\n')[1]).toBe(
-      'The same run on v20.20.2, v24.21.0: every step of the bench once per version (`npm run bench -- --node 20,24`), each version\'s results in its own folder (`node-<major>/`). The sections above show v20.20.2. Last column: the change from the first version to the last.',
+      'The same run (`npm run bench -- --node 20,24`) on v20.20.2, v24.21.0, each version\'s results in its own folder (`node-<major>/`): v20.20.2 ran 1 scenario, the sweep; v24.21.0 ran 1 scenario, the sweep. The sections above show v20.20.2. Last column: the change from the first version to the last.',
     );
     expect(report.indexOf('## By Node version')).toBeGreaterThan(report.indexOf('## Message-size sweep'));
     expect(report.indexOf('## By Node version')).toBeLessThan(report.indexOf('## Machine'));
@@ -186,5 +187,15 @@ describe('pure helpers', () => {
     expect(measuredOn([{ name: 'sweep', node: 'v20.20.2' }, { name: 'chunked', node: 'v24.21.0' }, { name: 'cluster', node: 'v20.20.2' }])).toBe(
       'Node v20.20.2 (cluster, sweep), v24.21.0 (chunked)',
     );
+  });
+
+  it('ranSteps: what a version\'s folder holds, a sweep that did not complete named as such', () => {
+    const scenario = { state: 'completed' } as unknown as ScenarioResult;
+    const sweep = (state: string): SweepResult => ({ state }) as unknown as SweepResult;
+    const version = (v: Partial<VersionResults>): VersionResults => ({ node: 'v22.1.0', scenarios: new Map(), sweep: null, verdicts: [], ...v });
+    const two = new Map([['cluster', scenario], ['fork-send', scenario]]);
+    expect(ranSteps(version({ scenarios: two, sweep: sweep('completed'), faults: true }))).toBe('2 scenarios, the sweep, the faults');
+    expect(ranSteps(version({ scenarios: new Map([['cluster', scenario]]), sweep: sweep('errored') }))).toBe('1 scenario, the sweep (errored)');
+    expect(ranSteps(version({}))).toBe('no results');
   });
 });
