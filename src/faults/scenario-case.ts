@@ -6,7 +6,7 @@ import { errorMessage } from '../format/error.js';
 import type { FaultCaseResult, FaultOutcome } from '../results/schema.js';
 import { startServerProcess } from '../scenario/server-process.js';
 import { isFinding } from './classify.js';
-import { commandName, cpuTicks, descendantsOf } from './proc.js';
+import { commandName, cpuTicks, descendantsOf } from '../scenario/proc.js';
 import { DEFAULT_PLACEMENT } from '../transports/queue/messages.js';
 import { DEFAULT_MAXMEMORY_BYTES } from '../transports/queue/redis-config.js';
 import type { QueueSettings } from '../transports/queue/settings.js';

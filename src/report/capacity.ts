@@ -44,6 +44,30 @@ export function capacitySummary(results: ReadonlyMap<string, ScenarioResult>): s
   return `- Capacity (${label}): during imports ${parts.join('; ')}.`;
 }
 
+/**
+ * Where each design's capacity went during imports, from its HTTP threads' CPU time: the cores they
+ * got idle and during imports, and the requests per CPU-second kept. Null when no result recorded it.
+ */
+export function capacityCpu(results: ReadonlyMap<string, ScenarioResult>): string | null {
+  const rows = measured(results).flatMap(({ id, facts }) => (facts?.httpThread ? [{ id, cpu: facts.httpThread }] : []));
+  if (rows.length === 0) return null;
+  const cores = completed(results.get(rows[0]!.id))?.env.cores ?? 0;
+  const parts = rows.map(
+    ({ id, cpu }) => `${id} ${cpu.idleCores.toFixed(2)} → ${cpu.duringImportsCores.toFixed(2)} cores, ${formatPercent(cpu.perCpuSecondKept)}`,
+  );
+  const offloaded = rows.filter(({ cpu }) => cpu.perCpuSecondKept >= 0.5);
+  const cpuBound = offloaded.filter(({ cpu }) => cpu.perCpuSecondKept >= 0.8 && cpu.duringImportsCores < 0.8 * cpu.idleCores);
+  const reading =
+    cpuBound.length > 0
+      ? ` For ${cpuBound.map(({ id }) => id).join(', ')} the capacity lost during imports is CPU time the HTTP thread did not get ` +
+        `(the import's process, the server and the load generator share ${cores} cores), not work the design adds to each request.`
+      : '';
+  return (
+    `Where the capacity went: the HTTP threads' CPU (from /proc, main threads only), idle → during imports, and the requests per ` +
+    `CPU-second they kept: ${parts.join('; ')}.${reading}`
+  );
+}
+
 /** The method section's capacity paragraph: how it is measured and what the load generator cost. */
 export function capacityMethod(results: ReadonlyMap<string, ScenarioResult>): string {
   const rows = measured(results).flatMap(({ id, facts }) => (facts ? [{ id, facts }] : []));
@@ -54,8 +78,10 @@ export function capacityMethod(results: ReadonlyMap<string, ScenarioResult>): st
   if (rows.length === 0) return `${how} No result measured it.`;
   const busiest = rows.reduce((a, b) => (b.facts.loadGeneratorCpuShare > a.facts.loadGeneratorCpuShare ? b : a));
   const cores = completed(results.get(busiest.id))?.env.cores ?? 0;
+  const cpu = capacityCpu(results);
   return (
     `${how} The load generator runs on the same machine: it used up to ${formatPercent(busiest.facts.loadGeneratorCpuShare)} ` +
-    `of its ${cores} cores (${busiest.id}), CPU the server could not use, so every capacity figure is a lower bound.`
+    `of its ${cores} cores (${busiest.id}), CPU the server could not use, so every capacity figure is a lower bound.` +
+    (cpu ? `\n\n${cpu}` : '')
   );
 }

@@ -79,6 +79,38 @@ export interface CapacityFacts {
   stuckOnBusyProcess: { stuck: number; onBusyProcess: number } | null;
   /** The load generator's CPU time in its busier phase, as a share of all the machine's cores. */
   loadGeneratorCpuShare: number;
+  /**
+   * The HTTP threads' CPU in each phase (cores: CPU ms per wall ms) and the requests they served per
+   * CPU-second; null when it was not recorded. A design that keeps its requests per CPU-second but
+   * loses capacity lost CPU time to the import's process, not efficiency.
+   */
+  httpThread: HttpThreadFacts | null;
+}
+
+export interface HttpThreadFacts {
+  idleCores: number;
+  duringImportsCores: number;
+  idlePerCpuSecond: number;
+  duringImportsPerCpuSecond: number;
+  /** duringImportsPerCpuSecond / idlePerCpuSecond. */
+  perCpuSecondKept: number;
+}
+
+/** Null when either phase lacks the CPU figure or had no CPU time to divide by. */
+export function httpThreadFacts(idle: Capacity, duringImports: Capacity): HttpThreadFacts | null {
+  const idleCpuMs = idle.httpThreadCpuMs;
+  const duringCpuMs = duringImports.httpThreadCpuMs;
+  if (idleCpuMs === undefined || idleCpuMs === null || duringCpuMs === undefined || duringCpuMs === null) return null;
+  if (idleCpuMs <= 0 || duringCpuMs <= 0 || idle.durationMs <= 0 || duringImports.durationMs <= 0) return null;
+  const idlePerCpuSecond = idle.requests / (idleCpuMs / 1000);
+  const duringImportsPerCpuSecond = duringImports.requests / (duringCpuMs / 1000);
+  return {
+    idleCores: idleCpuMs / idle.durationMs,
+    duringImportsCores: duringCpuMs / duringImports.durationMs,
+    idlePerCpuSecond,
+    duringImportsPerCpuSecond,
+    perCpuSecondKept: duringImportsPerCpuSecond / idlePerCpuSecond,
+  };
 }
 
 /** What the capacity phases of a result say; null when they were not measured. */
@@ -98,5 +130,6 @@ export function capacityFacts(result: CompletedScenarioResult): CapacityFacts | 
     stuckOnBusyProcess:
       servingPids.size > 1 && worst ? { stuck: worst.stuckConnections ?? 0, onBusyProcess: worst.connectionsOnBusyProcess ?? 0 } : null,
     loadGeneratorCpuShare: Math.max(cpuShare(idle), cpuShare(duringImports)),
+    httpThread: httpThreadFacts(idle, duringImports),
   };
 }

@@ -210,6 +210,12 @@ export interface Capacity {
   connectionsByPid: Record<string, number>;
   /** CPU time of the load generator (autocannon, in the runner's process) during the phase. */
   loadGeneratorCpuMs: number;
+  /**
+   * CPU time the serving processes' main threads (the event loops answering HTTP) got during the
+   * phase, summed over them, from /proc at 10 ms resolution; null where it could not be read, absent
+   * in results from before it was recorded.
+   */
+  httpThreadCpuMs?: number | null;
   /** Imports run back to back through the phase; empty for the idle phase. */
   imports: CapacityImport[];
 }

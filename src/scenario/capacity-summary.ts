@@ -2,7 +2,7 @@
 // computed from them. Pure: results in, text out.
 import { formatDurationMs, formatNumber, formatPercent } from '../format/numbers.js';
 import { textTable } from '../format/text-table.js';
-import { capacityFacts } from '../results/facts.js';
+import { capacityFacts, type HttpThreadFacts } from '../results/facts.js';
 import type { Capacity, CompletedScenarioResult } from '../results/schema.js';
 
 function capacityRow(name: string, phase: Capacity): string[] {
@@ -31,6 +31,23 @@ export function capacityTable(result: CompletedScenarioResult): string | null {
   );
 }
 
+/**
+ * Where the capacity went, from the HTTP threads' CPU time: how much CPU they got in each phase and
+ * how many requests they answered per CPU-second of it. On a machine with few cores the import's
+ * process takes CPU from the HTTP thread even when nothing blocks it; this says which loss it was.
+ */
+export function httpThreadSentence(facts: HttpThreadFacts, cores: number): string {
+  const cpu = (value: number): string => value.toFixed(2);
+  const base =
+    `HTTP thread CPU: ${cpu(facts.idleCores)} cores idle, ${cpu(facts.duringImportsCores)} during imports; per CPU-second it answered ` +
+    `${formatNumber(facts.idlePerCpuSecond)} requests idle and ${formatNumber(facts.duringImportsPerCpuSecond)} during imports (${formatPercent(facts.perCpuSecondKept)}).`;
+  if (facts.perCpuSecondKept < 0.5) return `${base} The CPU it got went to the import, not to requests.`;
+  if (facts.perCpuSecondKept >= 0.8 && facts.duringImportsCores < 0.8 * facts.idleCores) {
+    return `${base} The capacity lost is CPU time the thread did not get (the import's process and the load generator share the machine's ${cores} cores), not work added to each request.`;
+  }
+  return base;
+}
+
 /** What the capacity phases say, in sentences. */
 export function capacityConclusions(result: CompletedScenarioResult): string[] {
   const facts = capacityFacts(result);
@@ -41,6 +58,7 @@ export function capacityConclusions(result: CompletedScenarioResult): string[] {
     `Capacity (autocannon, closed loop on ${facts.connections} connections): ${formatNumber(facts.idleRps)} req/s idle, ` +
       `${formatNumber(facts.duringImportsRps)} req/s while imports ran back to back: ${formatPercent(facts.keptShare)} of its idle capacity.`,
   ];
+  if (facts.httpThread) lines.push(httpThreadSentence(facts.httpThread, result.env.cores));
   if (facts.stuckOnBusyProcess) {
     const { stuck, onBusyProcess } = facts.stuckOnBusyProcess;
     lines.push(

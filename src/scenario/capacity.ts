@@ -2,6 +2,7 @@ import { runCapacity, type CapacityOptions } from '../load/capacity.js';
 import { summarizeCapacity } from '../load/capacity-stats.js';
 import type { CapacityResult, ImportRecord } from '../results/schema.js';
 import { runImportsBackToBack, type ImportEvent } from './imports.js';
+import { mainThreadCpuMs } from './proc.js';
 
 export interface CapacityPlan {
   baseUrl: string;
@@ -13,6 +14,24 @@ export interface CapacityPlan {
   importTimeoutMs: number;
   /** Per-request timeout of the closed loop, seconds. */
   requestTimeoutS: number;
+  /** The processes serving HTTP: their main threads' CPU time is read around each phase. */
+  servingPids: readonly number[];
+}
+
+/**
+ * Starts counting the serving processes' main-thread CPU time; the returned function gives the ms
+ * used since, or null when a process could not be read (gone, or no /proc).
+ */
+function httpThreadCpu(pids: readonly number[]): () => number | null {
+  const read = (): number | null => {
+    const readings = pids.map(mainThreadCpuMs);
+    return pids.length > 0 && readings.every((ms) => ms !== null) ? readings.reduce((a: number, b) => a + (b ?? 0), 0) : null;
+  };
+  const startMs = read();
+  return () => {
+    const endMs = read();
+    return startMs === null || endMs === null ? null : endMs - startMs;
+  };
 }
 
 export interface CapacityHooks {
@@ -41,12 +60,14 @@ export async function measureCapacity(plan: CapacityPlan, hooks: CapacityHooks):
   };
   hooks.log(`capacity, idle: autocannon closed loop on ${plan.connections} connections for ${plan.durationS} s`);
   hooks.onPhase?.('capacityIdle');
-  const idle = summarizeCapacity(await runCapacity(options, hooks.signal), []);
+  const idleCpu = httpThreadCpu(plan.servingPids);
+  const idle = { ...summarizeCapacity(await runCapacity(options, hooks.signal), []), httpThreadCpuMs: idleCpu() };
   hooks.checkAborted();
 
   hooks.log(`capacity during imports: the same while imports of ${plan.records} records run back to back`);
   hooks.onPhase?.('capacityImports');
   const importsStartMs = performance.now();
+  const duringCpu = httpThreadCpu(plan.servingPids);
   // allSettled: if autocannon fails, the imports still end with the phase before the error is thrown.
   const [measured, imported] = await Promise.allSettled([
     runCapacity(options, hooks.signal),
@@ -56,6 +77,7 @@ export async function measureCapacity(plan: CapacityPlan, hooks: CapacityHooks):
       hooks.signal,
     ),
   ]);
+  const duringImportsCpuMs = duringCpu();
   hooks.checkAborted();
   if (measured.status === 'rejected') throw measured.reason;
   if (imported.status === 'rejected') throw imported.reason;
@@ -63,5 +85,5 @@ export async function measureCapacity(plan: CapacityPlan, hooks: CapacityHooks):
   const rawImports = imported.value;
   const shiftMs = importsStartMs - recording.startedAtPerfMs;
   const imports: ImportRecord[] = rawImports.map((imp) => ({ ...imp, startedAtMs: Math.round(imp.startedAtMs + shiftMs) }));
-  return { idle, duringImports: summarizeCapacity(recording, imports) };
+  return { idle, duringImports: { ...summarizeCapacity(recording, imports), httpThreadCpuMs: duringImportsCpuMs } };
 }

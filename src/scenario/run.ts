@@ -237,6 +237,7 @@ export async function runScenario(
               durationS: config.capacityS,
               importTimeoutMs: config.importTimeoutS * 1000,
               requestTimeoutS: LIGHT_REQUEST_TIMEOUT_S,
+              servingPids: server.pids,
             },
             {
               progress: hooks.progress,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { capacityCell, capacityMethod, capacitySummary } from '../../src/report/capacity.js';
-import type { ScenarioResult } from '../../src/results/schema.js';
+import { capacityCell, capacityCpu, capacityMethod, capacitySummary } from '../../src/report/capacity.js';
+import { capacityFacts, httpThreadFacts } from '../../src/results/facts.js';
+import { httpThreadSentence } from '../../src/scenario/capacity-summary.js';
+import type { CompletedScenarioResult, ScenarioResult } from '../../src/results/schema.js';
 import { RUN_B, completedScenario, fixture, scenariosOf } from './builders.js';
 
 // single-thread, cluster and fork-send measured capacity (schema 2); buffer-zlib is a schema 1
@@ -38,5 +40,56 @@ describe('capacity in the report', () => {
         'CPU the server could not use, so every capacity figure is a lower bound.',
     );
     expect(capacityMethod(scenariosOf(completedScenario('chunked', RUN_B)))).toMatch(/No result measured it\.$/);
+  });
+});
+
+/** A fixture result with the HTTP thread's CPU time recorded (and, for fork-send, fewer requests). */
+function withCpu(result: CompletedScenarioResult, idleCpuMs: number, duringCpuMs: number, duringRequests?: number): CompletedScenarioResult {
+  const capacity = structuredClone(result.capacity!);
+  capacity.idle.httpThreadCpuMs = idleCpuMs;
+  capacity.duringImports.httpThreadCpuMs = duringCpuMs;
+  if (duringRequests !== undefined) capacity.duringImports.requests = duringRequests;
+  return { ...result, capacity };
+}
+
+describe("where the capacity went: the HTTP thread's CPU", () => {
+  // single-thread: 15000 requests on 4800 ms of CPU idle, 450 on 5000 ms during imports (5 s phases).
+  const single = withCpu(completedScenario('single-thread'), 4800, 5000);
+  // fork-send: 14500 on 4800 ms idle, 6500 on 2600 ms during imports.
+  const forkSend = withCpu(completedScenario('fork-send'), 4800, 2600, 6500);
+
+  it('cores and requests per CPU-second, exact', () => {
+    expect(httpThreadFacts(forkSend.capacity!.idle, forkSend.capacity!.duringImports)).toEqual({
+      idleCores: 0.96,
+      duringImportsCores: 0.52,
+      idlePerCpuSecond: 14500 / 4.8,
+      duringImportsPerCpuSecond: 2500,
+      perCpuSecondKept: 2500 / (14500 / 4.8),
+    });
+    // Results from before the figure, or a phase with no CPU to divide by: no facts, not zeros.
+    expect(capacityFacts(completedScenario('cluster'))!.httpThread).toBeNull();
+    expect(httpThreadFacts({ ...forkSend.capacity!.idle, httpThreadCpuMs: null }, forkSend.capacity!.duringImports)).toBeNull();
+    expect(httpThreadFacts({ ...forkSend.capacity!.idle, httpThreadCpuMs: 0 }, forkSend.capacity!.duringImports)).toBeNull();
+  });
+
+  it("the run summary's sentence says which loss it was", () => {
+    expect(httpThreadSentence(capacityFacts(forkSend)!.httpThread!, 2)).toBe(
+      'HTTP thread CPU: 0.96 cores idle, 0.52 during imports; per CPU-second it answered 3021 requests idle and 2500 during imports (82.8%). ' +
+        "The capacity lost is CPU time the thread did not get (the import's process and the load generator share the machine's 2 cores), not work added to each request.",
+    );
+    expect(httpThreadSentence(capacityFacts(single)!.httpThread!, 2)).toBe(
+      'HTTP thread CPU: 0.96 cores idle, 1.00 during imports; per CPU-second it answered 3125 requests idle and 90.0 during imports (2.9%). ' +
+        'The CPU it got went to the import, not to requests.',
+    );
+  });
+
+  it('the report lists every design that recorded it, and names those that lost CPU, not efficiency', () => {
+    expect(capacityCpu(scenariosOf(single, completedScenario('cluster'), forkSend))).toBe(
+      "Where the capacity went: the HTTP threads' CPU (from /proc, main threads only), idle → during imports, and the requests per CPU-second " +
+        'they kept: single-thread 0.96 → 1.00 cores, 2.9%; fork-send 0.96 → 0.52 cores, 82.8%. For fork-send the capacity lost during imports ' +
+        "is CPU time the HTTP thread did not get (the import's process, the server and the load generator share 2 cores), not work the design adds to each request.",
+    );
+    expect(capacityCpu(mixed)).toBeNull();
+    expect(capacityMethod(scenariosOf(forkSend))).toContain('\n\nWhere the capacity went: ');
   });
 });

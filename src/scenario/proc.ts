@@ -1,11 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 // The process table as /proc shows it (Linux): who is whose child, and CPU time used. The fault
-// runner finds the process to kill (the child busy with an import) and what outlived a case.
+// runner finds the process to kill (the child busy with an import) and what outlived a case; the
+// capacity phases read how much CPU the HTTP thread got.
 
-function stat(pid: number): string[] | null {
+/** Linux's USER_HZ: /proc counts CPU time in ticks of 10 ms on every architecture Node supports. */
+const MS_PER_TICK = 10;
+
+function stat(pid: number, tid?: number): string[] | null {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const text = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
     // The command name is in parentheses and may hold spaces: fields start after the last ')'.
     return text.slice(text.lastIndexOf(')') + 2).split(' ');
   } catch {
@@ -48,4 +52,14 @@ export function commandName(pid: number): string | null {
 export function cpuTicks(pid: number): number {
   const fields = stat(pid);
   return fields ? Number(fields[11]) + Number(fields[12]) : 0;
+}
+
+/**
+ * User + system CPU time of a process's main thread (its JavaScript thread: the task whose id is
+ * the pid) in ms, at 10 ms resolution; null where /proc has no such task (gone, or not Linux). Worker
+ * threads, libuv's pool and V8's helper threads are not counted: the figure is the event loop's.
+ */
+export function mainThreadCpuMs(pid: number): number | null {
+  const fields = stat(pid, pid);
+  return fields ? (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK : null;
 }
