@@ -84,7 +84,7 @@ async function recovers(spec: CaseSpec, failed: TransportPeer, pooled: boolean, 
 
 export async function runCase(spec: CaseSpec): Promise<CaseReport> {
   const transport = getTransport(spec.transport);
-  const plan = injection(spec.fault);
+  const plan = injection(spec.fault, transport.thread === true);
   const markerFile = path.join(spec.dir, 'fault-at');
   const options: PeerOptions = {
     timeoutMs: spec.timeoutMs,
@@ -104,15 +104,21 @@ export async function runCase(spec: CaseSpec): Promise<CaseReport> {
     );
     const deadline = faultAtMs + spec.timeoutMs + GRACE_MS;
     if (plan.signal !== null) {
-      if (plan.signal.at === 'mid-reply') {
+      if (plan.signal.at === 'marker') {
         const marked = await waitForMarker(markerFile, deadline);
         if (marked !== null) await sleep(MARKER_POLL_MS); // the peer stops itself right after the marker
       } else await sleep(plan.signal.at.afterMs);
       faultAtMs = nowEpochMs();
-      try {
-        process.kill(peer.pid, plan.signal.name);
-      } catch {
-        // already gone: the outcome says how it ended
+      if (plan.signal.name === 'terminate') {
+        // A thread of this process: a signal would reach the caller too.
+        if (peer.terminateThread === undefined) throw new Error(`${spec.transport} has no thread to terminate`);
+        peer.terminateThread();
+      } else {
+        try {
+          process.kill(peer.pid, plan.signal.name);
+        } catch {
+          // already gone: the outcome says how it ended
+        }
       }
     }
     const settled = await Promise.race([exchange, sleep(Math.max(0, deadline - nowEpochMs())).then((): Settled => ({ ok: null }))]);

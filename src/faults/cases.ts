@@ -46,10 +46,22 @@ export const FAULT_TITLES: Record<FaultId, string> = {
   'worker-exit-mid-task': 'pool worker thread ends itself (process.exit(1)) halfway through its task',
 };
 
+/**
+ * A worker thread (worker-transfer) shares the caller's process: a signal would stop or kill the
+ * caller too. What each fault is there instead, said in the table's notes and the README.
+ */
+export const THREAD_FAULT_TITLES: Partial<Record<FaultId, string>> = {
+  'kill-mid-transfer':
+    "worker thread ended from outside (worker.terminate(), a thread's SIGKILL: none of its code runs after it) once it has taken the request, before reading it (a transferred request arrives whole: there is no middle of the transfer)",
+  'kill-mid-reply': 'worker thread ended from outside (worker.terminate()) with its reply built but not yet posted',
+  hang: "worker thread blocks itself for good (Atomics.wait, a thread's SIGSTOP) with its reply built but not yet posted",
+  'exit-mid-reply': 'worker thread calls process.exit(0) with its reply built but not yet posted (a posted reply arrives whole)',
+};
+
 /** What a transport is, as far as faults go. */
 export interface FaultTarget {
   id: string;
-  /** A worker thread in the caller's process: it cannot be signalled on its own. */
+  /** A worker thread in the caller's process: it cannot be signalled on its own (cases.ts says what it gets instead). */
   thread: boolean;
   /** Has a wire format of its own that a peer can break (chunked, raw-socket, buffer-zlib). */
   framed: boolean;
@@ -66,7 +78,9 @@ export function applies(fault: FaultId, target: FaultTarget): true | string {
   if (target.brokered) return 'behind a broker (Redis and a worker process the queue feeds): no fault reaches one exchange\'s peer; the queue scenario\'s tests kill its worker and its Redis';
   if (fault === 'out-of-memory') return true;
   if (fault === 'worker-exit-mid-task') return target.thread && target.pooled === true ? true : 'only a pool of worker threads has a worker that can end itself mid-task';
-  if (target.thread) return 'a worker thread shares the caller\'s process: it cannot be signalled or misbehave on its own';
+  if (target.thread && target.pooled === true) return 'piscina owns the pool\'s threads: only its worker ending itself is injected';
+  if (target.thread && Object.hasOwn(THREAD_FAULT_TITLES, fault)) return true;
+  if (target.thread) return 'a worker thread has no wire format of its own (postMessage frames its messages)';
   if (PROTOCOL_FAULTS.includes(fault) && !target.framed) return 'no wire format of its own (Node frames its messages)';
   return true;
 }
@@ -74,17 +88,27 @@ export function applies(fault: FaultId, target: FaultTarget): true | string {
 /** How the runner injects a fault: a signal from outside, and/or a misbehaviour the peer is started with. */
 export interface Injection {
   peerFault: PeerFault | null;
-  /** Sent by the runner: `afterMs` after the exchange started, or once the peer reports it is mid-reply. */
-  signal: { name: 'SIGKILL'; at: { afterMs: number } | 'mid-reply' } | null;
+  /**
+   * Sent by the runner: `afterMs` after the exchange started, or once the peer's marker says it is
+   * where the fault belongs (mid-reply, or a thread that has taken the request). A thread is not
+   * signalled: it is ended with worker.terminate() ('terminate').
+   */
+  signal: { name: 'SIGKILL' | 'terminate'; at: { afterMs: number } | 'marker' } | null;
   childHeapMb: number | null;
 }
 
-export function injection(fault: FaultId): Injection {
+export function injection(fault: FaultId, thread = false): Injection {
+  if (thread) {
+    // A thread's request arrives whole (a transferred buffer, or a clone): it is ended once it has
+    // taken it, and stops or exits before posting its reply (a posted reply arrives whole too).
+    if (fault === 'kill-mid-transfer') return { peerFault: 'stop-on-receive', signal: { name: 'terminate', at: 'marker' }, childHeapMb: null };
+    if (fault === 'kill-mid-reply') return { peerFault: 'stop-mid-reply', signal: { name: 'terminate', at: 'marker' }, childHeapMb: null };
+  }
   switch (fault) {
     case 'kill-mid-transfer':
       return { peerFault: null, signal: { name: 'SIGKILL', at: { afterMs: 30 } }, childHeapMb: null };
     case 'kill-mid-reply':
-      return { peerFault: 'stop-mid-reply', signal: { name: 'SIGKILL', at: 'mid-reply' }, childHeapMb: null };
+      return { peerFault: 'stop-mid-reply', signal: { name: 'SIGKILL', at: 'marker' }, childHeapMb: null };
     case 'hang':
       return { peerFault: 'stop-mid-reply', signal: null, childHeapMb: null };
     case 'exit-mid-reply':

@@ -10,6 +10,7 @@ export function isFinding(result: Omit<FaultCaseResult, 'finding'>): boolean {
     result.lost > 0 ||
     result.leftovers.processes > 0 ||
     result.leftovers.tempDirs > 0 ||
+    (result.leftovers.redisKeys ?? 0) > 0 ||
     result.recovered === false
   );
 }

@@ -127,7 +127,8 @@ export async function runFaultCase(planned: PlannedCase, options: FaultRunOption
       callerAlive,
       recovered: report.recovered,
       lost: report.lost,
-      leftovers: { processes, tempDirs },
+      // No transport case involves Redis: the queue transport is brokered and gets none (cases.ts).
+      leftovers: { processes, tempDirs, redisKeys: null },
       durationMs: Math.round(performance.now() - startedMs),
     };
     return { ...result, finding: isFinding(result) };

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -54,12 +54,29 @@ function withCause(error: unknown): string {
   return cause instanceof Error ? `${errorMessage(error)} (${cause.message})` : errorMessage(error);
 }
 
-/** The queue scenario's own defaults but a 2 s lock, so a killed worker's job is taken again within about 4 s. */
-function faultQueueSettings(dir: string): QueueSettings {
+/** Where the queue's server writes how many keys its clean-up left (QueueSettings.keysLeftFile). */
+const keysLeftFile = (dir: string): string => path.join(dir, 'redis-keys-left');
+
+/**
+ * The queue scenario's own defaults but a 2 s lock, so a killed worker's job is taken again within
+ * about 4 s; the server counts the keys its clean-up left before its private Redis stops.
+ */
+export function faultQueueSettings(dir: string): QueueSettings {
   return {
     redis: null, queueName: `faults-${path.basename(dir)}`, placement: DEFAULT_PLACEMENT, workers: 2, concurrency: 1, attempts: 2,
-    lockDurationMs: 2000, maxmemoryBytes: DEFAULT_MAXMEMORY_BYTES,
+    lockDurationMs: 2000, maxmemoryBytes: DEFAULT_MAXMEMORY_BYTES, keysLeftFile: keysLeftFile(dir),
   };
+}
+
+/**
+ * Keys the queue left in its Redis after its own clean-up (the server wrote the count on its way
+ * out); null where no Redis is involved, or none could be counted (the Redis was gone).
+ */
+export function redisKeysLeft(scenario: string, dir: string): number | null {
+  const file = keysLeftFile(dir);
+  if (scenario !== 'queue' || !existsSync(file)) return null;
+  const count = Number(readFileSync(file, 'utf8'));
+  return Number.isInteger(count) && count >= 0 ? count : null;
 }
 
 /** `--quick`: the first scenario of each scenario fault. */
@@ -188,7 +205,11 @@ export async function runScenarioFault(scenario: string, fault: ScenarioFaultId)
       // With its Redis gone a queue cannot import: it must say so at once (a 5xx), not hang.
       recovered: after && (fault === 'redis-killed-mid-import' ? nextImport !== null && nextImport >= 500 : nextImport === 200),
       lost,
-      leftovers: { processes: [...seen].filter((pid) => pid !== target && isRunning(pid)).length, tempDirs: readdirSync(dir).filter((n) => n.startsWith('ipc-lab-')).length },
+      leftovers: {
+        processes: [...seen].filter((pid) => pid !== target && isRunning(pid)).length,
+        tempDirs: readdirSync(dir).filter((n) => n.startsWith('ipc-lab-')).length,
+        redisKeys: redisKeysLeft(scenario, dir),
+      },
       durationMs: Math.round(performance.now() - startedMs),
       light: { sent: during.length, failed: during.filter((l) => !l.ok).length },
     };

@@ -1,4 +1,4 @@
-import { faultCellText, faultMatrix, faultSentences } from '../results/fault-facts.js';
+import { faultCellText, faultMatrix, faultSentences, LEFTOVERS_HEADER, leftoversText } from '../results/fault-facts.js';
 import type { FaultCaseResult } from '../results/schema.js';
 
 // The command's output: one line per case (a matrix is too wide for a terminal), then the sentences.
@@ -9,10 +9,10 @@ export function renderFaultTable(cases: readonly FaultCaseResult[], timeoutMs: n
   const rows = transports.flatMap((transport) =>
     faults.flatMap((fault) => {
       const c = at(transport, fault);
-      return c ? [[transport, fault, c.expected, faultCellText(c)]] : [];
+      return c ? [[transport, fault, c.expected, faultCellText(c), leftoversText(c)]] : [];
     }),
   );
-  const header = ['transport', 'fault', 'expected', 'observed, time to detect'];
+  const header = ['transport', 'fault', 'expected', 'observed, time to detect', LEFTOVERS_HEADER];
   const widths = header.map((h, col) => Math.max(h.length, ...rows.map((r) => r[col]!.length)));
   const table = [header, ...rows].map((r) => r.map((text, col) => text.padEnd(widths[col]!)).join('  ').trimEnd()).join('\n');
   const findings = cases.filter((c) => c.finding).length;

@@ -22,6 +22,21 @@ export function formatDetectMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }
 
+/**
+ * Redis keys a case's queue left after its own clean-up: the count, or 'n/a' where no Redis is
+ * involved, none could be counted (the Redis was gone) or the file predates the count.
+ */
+export function redisKeysText(c: FaultCaseResult): string {
+  const keys = c.leftovers.redisKeys;
+  return typeof keys === 'number' ? String(keys) : 'n/a';
+}
+
+/** Everything a case left behind, for the command's column (LEFTOVERS_HEADER): "0, 0, n/a". */
+export function leftoversText(c: FaultCaseResult): string {
+  return `${c.leftovers.processes}, ${c.leftovers.tempDirs}, ${redisKeysText(c)}`;
+}
+export const LEFTOVERS_HEADER = 'left: processes, temp dirs, Redis keys';
+
 /** "🟢 crashed 18 ms", "🔴 wrong-reply (expected crashed)", and what else went wrong. */
 export function faultCellText(c: FaultCaseResult): string {
   const parts = [GRADE_SYMBOL[faultGrade(c)], c.observed];
@@ -29,7 +44,10 @@ export function faultCellText(c: FaultCaseResult): string {
   if (c.observed !== c.expected) parts.push(`(expected ${c.expected})`);
   if (!c.callerAlive) parts.push('caller died');
   if (c.lost > 0) parts.push(`${c.lost} lost`);
-  if (c.leftovers.processes + c.leftovers.tempDirs > 0) parts.push(`left ${c.leftovers.processes} processes, ${c.leftovers.tempDirs} temp dirs`);
+  const redisKeys = c.leftovers.redisKeys ?? 0;
+  if (c.leftovers.processes + c.leftovers.tempDirs + redisKeys > 0) {
+    parts.push(`left ${c.leftovers.processes} processes, ${c.leftovers.tempDirs} temp dirs${redisKeys > 0 ? `, ${redisKeys} Redis keys` : ''}`);
+  }
   if (c.recovered === false) parts.push('no recovery');
   if (c.light && c.light.failed > 0) parts.push(`light ${c.light.failed}/${c.light.sent} failed`);
   return parts.join(' ');
@@ -111,11 +129,19 @@ export function faultSentences(cases: readonly FaultCaseResult[], timeoutMs: num
   const lost = cases.reduce((sum, c) => sum + c.lost, 0);
   const processes = cases.reduce((sum, c) => sum + c.leftovers.processes, 0);
   const tempDirs = cases.reduce((sum, c) => sum + c.leftovers.tempDirs, 0);
+  const redisKeys = cases.reduce((sum, c) => sum + (c.leftovers.redisKeys ?? 0), 0);
   sentences.push(
-    lost + processes + tempDirs === 0
+    lost + processes + tempDirs + redisKeys === 0
       ? 'No exchange was lost (each ended with a reply or an error), and nothing was left behind: no process, no socket, no temp dir.'
-      : `Lost exchanges: ${lost}; left behind: ${processes} processes, ${tempDirs} temp dirs (socket files live in them).`,
+      : `Lost exchanges: ${lost}; left behind: ${processes} processes, ${tempDirs} temp dirs (socket files live in them)${redisKeys > 0 ? `, ${redisKeys} Redis keys` : ''}.`,
   );
+  // Counted only where a queue ran on a Redis that was still there after its clean-up; a file
+  // from before the count has no such field (nothing said then).
+  const queueCases = cases.filter((c) => c.leftovers.redisKeys !== undefined && (c.transport === 'queue' || c.leftovers.redisKeys !== null));
+  if (queueCases.length > 0) {
+    const each = queueCases.map((c) => `${c.fault} ${c.leftovers.redisKeys === null ? 'n/a (its Redis was gone)' : redisKeysText(c)}`);
+    sentences.push(`Redis keys the queue left after its own clean-up, counted before its private Redis stopped: ${list(each)}.`);
+  }
   const unrecovered = cases.filter((c) => c.recovered === false);
   if (unrecovered.length > 0) sentences.push(`After the fault the caller could not get work done again in: ${list(unrecovered.map((c) => `${c.transport} ${c.fault}`))}.`);
   return sentences;

@@ -365,8 +365,13 @@ export interface FaultCaseResult {
   recovered: boolean | null;
   /** Exchanges that neither completed nor failed (must be 0). */
   lost: number;
-  /** What the case left behind after the caller closed everything (must be 0 each). */
-  leftovers: { processes: number; tempDirs: number };
+  /**
+   * What the case left behind after the caller closed everything (must be 0 each). `redisKeys`:
+   * the keys a queue case's queue left in its Redis after its own clean-up, counted before the
+   * Redis stopped; null where no Redis is involved or it could not be counted (the Redis was
+   * gone); absent in files written before it was counted (not measured).
+   */
+  leftovers: { processes: number; tempDirs: number; redisKeys?: number | null };
   /** Observed differs from expected, or the caller died, lost an exchange or left something behind. */
   finding: boolean;
   durationMs: number;

@@ -46,7 +46,8 @@ export interface PeerOptions {
   maxQueue?: number;
   /**
    * `npm run faults` only: the forked peer misbehaves this way on its first reply (shared/peer-fault.ts).
-   * Never set in a normal run; worker-pool honours only 'exit-mid-task', worker-transfer none.
+   * Never set in a normal run; worker-pool honours only 'exit-mid-task'; worker-transfer's thread
+   * 'stop-on-receive', 'stop-mid-reply' (it blocks itself) and 'exit-mid-reply'.
    */
   peerFault?: PeerFaultSpec;
   /** queue: records in the job's data, or in a Redis key of their own the job names. */
@@ -74,6 +75,11 @@ export interface TransportPeer {
   exchange(job: Job, payload: Payload, signal?: AbortSignal): Promise<ExchangeResult>;
   /** Peak RSS the peer reported for itself so far, in bytes, when it can tell. */
   peerPeakRssBytes?(): Promise<number | null>;
+  /**
+   * `npm run faults` only, a thread peer (worker-transfer): ends its worker thread from outside
+   * (worker.terminate()). A thread cannot be SIGKILLed alone; this is its closest analogue.
+   */
+  terminateThread?(): void;
   /** Ends the peer and removes every socket file and temp dir. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -88,7 +94,7 @@ export interface Transport {
    * worker that dies; a server starts it once and keeps it for every import, failed ones included.
    */
   pooled?: true;
-  /** The peer is a worker thread of the caller's process (it cannot be signalled on its own). */
+  /** The peer is a worker thread of the caller's process (it cannot be signalled on its own: a fault run ends it with terminateThread). */
   thread?: true;
   /**
    * The peer sits behind a broker (queue: Redis, and a worker process the queue feeds): a fault

@@ -13,7 +13,10 @@ describe('the fault matrix', () => {
   it('applies protocol faults to framed transports only, out-of-memory to threads, and a worker ending itself to a pool', () => {
     expect(FAULT_IDS.filter((f) => applies(f, forked) === true)).toEqual(['kill-mid-transfer', 'kill-mid-reply', 'hang', 'exit-mid-reply', 'out-of-memory']);
     expect(FAULT_IDS.filter((f) => applies(f, framed) === true)).toEqual(FAULT_IDS.filter((f) => f !== 'worker-exit-mid-task'));
-    expect(FAULT_IDS.filter((f) => applies(f, thread) === true)).toEqual(['out-of-memory']);
+    // A lone worker thread: ended with worker.terminate(), blocked with Atomics.wait, exiting with code 0.
+    expect(FAULT_IDS.filter((f) => applies(f, thread) === true)).toEqual(['kill-mid-transfer', 'kill-mid-reply', 'hang', 'exit-mid-reply', 'out-of-memory']);
+    expect(applies('garbage-header', thread)).toBe('a worker thread has no wire format of its own (postMessage frames its messages)');
+    expect(applies('hang', pool)).toBe("piscina owns the pool's threads: only its worker ending itself is injected");
     expect(FAULT_IDS.filter((f) => applies(f, pool) === true)).toEqual(['out-of-memory', 'worker-exit-mid-task']);
     expect(applies('worker-exit-mid-task', forked)).toBe('only a pool of worker threads has a worker that can end itself mid-task');
     expect(applies('garbage-header', forked)).toBe('no wire format of its own (Node frames its messages)');
@@ -28,13 +31,19 @@ describe('the fault matrix', () => {
       { transport: 'worker-pool', fault: 'out-of-memory' },
     ]);
     expect(planCases([framed], FAULT_IDS, true).map((c) => c.fault)).toEqual(['kill-mid-transfer', 'hang', 'exit-mid-reply', 'truncated-frame', 'out-of-memory']);
-    expect(planCases([forked, framed, thread, pool], FAULT_IDS, false)).toHaveLength(5 + 9 + 1 + 2);
+    expect(planCases([forked, framed, thread, pool], FAULT_IDS, false)).toHaveLength(5 + 9 + 5 + 2);
+    expect(planCases([thread], FAULT_IDS, true).map((c) => c.fault)).toEqual(['kill-mid-transfer', 'hang', 'exit-mid-reply', 'out-of-memory']);
     expect(planCases([pool], FAULT_IDS, true).map((c) => c.fault)).toEqual(['out-of-memory', 'worker-exit-mid-task']);
   });
 
   it('injects from outside where it can, through the peer where only the peer can', () => {
     expect(injection('kill-mid-transfer')).toEqual({ peerFault: null, signal: { name: 'SIGKILL', at: { afterMs: 30 } }, childHeapMb: null });
-    expect(injection('kill-mid-reply')).toEqual({ peerFault: 'stop-mid-reply', signal: { name: 'SIGKILL', at: 'mid-reply' }, childHeapMb: null });
+    expect(injection('kill-mid-reply')).toEqual({ peerFault: 'stop-mid-reply', signal: { name: 'SIGKILL', at: 'marker' }, childHeapMb: null });
+    // A thread is not signalled: it blocks itself where the fault belongs, then worker.terminate() ends it.
+    expect(injection('kill-mid-transfer', true)).toEqual({ peerFault: 'stop-on-receive', signal: { name: 'terminate', at: 'marker' }, childHeapMb: null });
+    expect(injection('kill-mid-reply', true)).toEqual({ peerFault: 'stop-mid-reply', signal: { name: 'terminate', at: 'marker' }, childHeapMb: null });
+    expect(injection('hang', true)).toEqual(injection('hang'));
+    expect(injection('exit-mid-reply', true)).toEqual({ peerFault: 'exit-mid-reply', signal: null, childHeapMb: null });
     expect(injection('hang')).toEqual({ peerFault: 'stop-mid-reply', signal: null, childHeapMb: null });
     expect(injection('length-mismatch')).toEqual({ peerFault: 'length-mismatch', signal: null, childHeapMb: null });
     expect(injection('out-of-memory')).toEqual({ peerFault: null, signal: null, childHeapMb: 32 });
@@ -65,6 +74,11 @@ describe('findings', () => {
     expect(isFinding({ ...clean, lost: 1 })).toBe(true);
     expect(isFinding({ ...clean, leftovers: { processes: 1, tempDirs: 0 } })).toBe(true);
     expect(isFinding({ ...clean, leftovers: { processes: 0, tempDirs: 1 } })).toBe(true);
+    // A queue's keys left after its clean-up are leftovers too; null (no Redis, or it was gone) and
+    // absent (a file from before the count) are not.
+    expect(isFinding({ ...clean, leftovers: { processes: 0, tempDirs: 0, redisKeys: 1 } })).toBe(true);
+    expect(isFinding({ ...clean, leftovers: { processes: 0, tempDirs: 0, redisKeys: 0 } })).toBe(false);
+    expect(isFinding({ ...clean, leftovers: { processes: 0, tempDirs: 0, redisKeys: null } })).toBe(false);
     expect(isFinding({ ...clean, recovered: false })).toBe(true);
     expect(isFinding({ ...clean, recovered: null })).toBe(false);
   });

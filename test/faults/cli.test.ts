@@ -38,7 +38,7 @@ describe('faults command', () => {
     expect(printed.config).toEqual({ transports: ['chunked', 'worker-pool'], faults: ['garbage-header'], timeoutMs: 5000, quick: false, json: true });
     // worker-pool is a thread: no garbage-header case for it.
     expect(printed.cases.map((c) => [c.transport, c.fault, c.expected, c.observed, c.finding])).toEqual([['chunked', 'garbage-header', 'corrupted', 'corrupted', false]]);
-    expect(printed.cases[0]!.leftovers).toEqual({ processes: 0, tempDirs: 0 });
+    expect(printed.cases[0]!.leftovers).toEqual({ processes: 0, tempDirs: 0, redisKeys: null });
     // The caller process and both peers (the faulty one and the recovery's) were seen, and are gone.
     expect(seen.length).toBeGreaterThanOrEqual(3);
     expect(await waitAllGone(seen, 3000)).toEqual([]);

@@ -77,6 +77,6 @@ describe('the peer fault argument', () => {
     expect(takePeerFault(['chunked', 'a'])).toEqual({ spec: null, rest: ['chunked', 'a'] });
     expect(peerFaultArgs(undefined)).toEqual([]);
     expect(() => takePeerFault(['--peer-fault=explode@/tmp/x', 'chunked'])).toThrow('peer-main: bad --peer-fault=explode@/tmp/x');
-    expect(PEER_FAULTS).toHaveLength(7);
+    expect(PEER_FAULTS).toHaveLength(8);
   });
 });

@@ -18,6 +18,11 @@ const cases: [string, FaultId, FaultOutcome, RegExp][] = [
   ['buffer-zlib', 'length-mismatch', 'corrupted', /incorrect length check/],
   // A thread cannot be signalled: the pool worker ends itself (process.exit(1)) mid-task.
   ['worker-pool', 'worker-exit-mid-task', 'crashed', /^worker-pool: a worker exited with code: 1; the pool replaces it$/],
+  // A worker thread cannot be signalled: worker.terminate() ends it from outside once it has taken
+  // the request (or built its reply), and it exits with code 0 before posting its reply.
+  ['worker-transfer', 'kill-mid-transfer', 'crashed', /^worker exited with code 1$/],
+  ['worker-transfer', 'kill-mid-reply', 'crashed', /^worker exited with code 1$/],
+  ['worker-transfer', 'exit-mid-reply', 'crashed', /^worker exited with code 0$/],
   // A finding, kept as one: a length prefix one byte short of the envelope cuts the body silently.
   ['raw-socket', 'length-mismatch', 'wrong-reply', /resolved with a reply that differs/],
 ];
@@ -27,7 +32,7 @@ describe.concurrent('fault injectors', () => {
     // A generous timeout: these faults are noticed long before it, however busy the machine.
     const result = await runFaultCase({ transport, fault }, { timeoutMs: 15_000 });
     expect([result.observed, result.message]).toEqual([observed, expect.stringMatching(message)]);
-    expect(result).toMatchObject({ callerAlive: true, recovered: true, lost: 0, leftovers: { processes: 0, tempDirs: 0 } });
+    expect(result).toMatchObject({ callerAlive: true, recovered: true, lost: 0, leftovers: { processes: 0, tempDirs: 0, redisKeys: null } });
     expect(result.finding).toBe(observed !== result.expected);
     if (observed !== 'wrong-reply') expect(result.detectMs).toBeLessThan(2000);
   });
@@ -42,6 +47,14 @@ describe('timed faults', () => {
     expect(result.message).toMatch(/no answer within 2000 ms/);
     // The timeout runs from the exchange's start, the fault comes a little later; a busy machine
     // fires the timer late.
+    expect(result.detectMs).toBeGreaterThan(1000);
+    expect(result.detectMs).toBeLessThan(4000);
+  });
+
+  it('hang: a worker thread that blocks itself (Atomics.wait) is noticed only by the timeout, then terminated', async () => {
+    const result = await runFaultCase({ transport: 'worker-transfer', fault: 'hang' }, { timeoutMs: 2000 });
+    expect(result).toMatchObject({ observed: 'timeout', expected: 'timeout', finding: false, callerAlive: true, recovered: true, lost: 0 });
+    expect(result.message).toBe('exchange 1 with the worker: no answer within 2000 ms');
     expect(result.detectMs).toBeGreaterThan(1000);
     expect(result.detectMs).toBeLessThan(4000);
   });

@@ -38,6 +38,33 @@ describe('the fault table', () => {
     );
   });
 
+  it('counts the Redis keys a queue case left: a number where counted, n/a where its Redis was gone, a finding above 0', async () => {
+    const base = (await fixture()).cases[0]!;
+    const queue = (fault: string, redisKeys: number | null, finding: boolean) => ({
+      ...base, transport: 'queue', fault, expected: 'ok' as const, observed: 'ok' as const, detectMs: null, leftovers: { processes: 0, tempDirs: 0, redisKeys }, finding,
+    });
+    const clean = queue('queue-worker-killed-mid-import', 0, false);
+    const gone = queue('redis-killed-mid-import', null, false);
+    const leaky = queue('queue-worker-killed-mid-import', 3, true);
+    expect(faultCellText(clean)).toBe('🟢 ok');
+    expect(faultCellText(leaky)).toBe('🔴 ok left 0 processes, 0 temp dirs, 3 Redis keys');
+    const text = renderFaultTable([clean, gone], 5000);
+    expect(text.split('\n').slice(1, 3)).toEqual([
+      'queue      queue-worker-killed-mid-import  ok        🟢 ok                     0, 0, 0',
+      'queue      redis-killed-mid-import         ok        🟢 ok                     0, 0, n/a',
+    ]);
+    expect(faultSentences([clean, gone], null).slice(-2)).toEqual([
+      'No exchange was lost (each ended with a reply or an error), and nothing was left behind: no process, no socket, no temp dir.',
+      'Redis keys the queue left after its own clean-up, counted before its private Redis stopped: queue-worker-killed-mid-import 0, redis-killed-mid-import n/a (its Redis was gone).',
+    ]);
+    expect(faultSentences([leaky], null).slice(-2)).toEqual([
+      'Lost exchanges: 0; left behind: 0 processes, 0 temp dirs (socket files live in them), 3 Redis keys.',
+      'Redis keys the queue left after its own clean-up, counted before its private Redis stopped: queue-worker-killed-mid-import 3.',
+    ]);
+    // A transport case (no Redis) says nothing about Redis keys.
+    expect(faultSentences([{ ...base, leftovers: { processes: 0, tempDirs: 0, redisKeys: null } }], null).join(' ')).not.toContain('Redis');
+  });
+
   it('computes the sentences from the cases, findings first', async () => {
     const result = await fixture();
     expect(faultSentences(result.cases, 5000)).toEqual([
@@ -72,12 +99,13 @@ describe('the fault table', () => {
 
   it('the command prints one line per case and the same sentences', async () => {
     const text = renderFaultTable((await fixture()).cases, 5000);
+    // This file predates the Redis count: the column says n/a (not measured), never 0.
     expect(text.split('\n').slice(0, 3)).toEqual([
-      'transport    fault              expected       observed, time to detect',
-      'fork-json    kill-mid-transfer  crashed        🟢 crashed 19 ms',
-      'fork-json    hang               timeout        🟡 timeout 5.0 s',
+      'transport    fault              expected       observed, time to detect             left: processes, temp dirs, Redis keys',
+      'fork-json    kill-mid-transfer  crashed        🟢 crashed 19 ms                     0, 0, n/a',
+      'fork-json    hang               timeout        🟡 timeout 5.0 s                     0, 0, n/a',
     ]);
-    expect(text).toContain('raw-socket   truncated-frame    corrupted      🔴 wrong-reply (expected corrupted)');
+    expect(text).toContain('raw-socket   truncated-frame    corrupted      🔴 wrong-reply (expected corrupted)  0, 0, n/a');
     expect(text).toContain('8 cases, findings: 1.');
     expect(text).toContain('- The caller survived all 8 faults.');
   });

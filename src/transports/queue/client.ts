@@ -284,6 +284,23 @@ export class QueueClient {
     } while (cursor !== '0');
   }
 
+  /**
+   * Keys still in Redis: every key of the database when it is the run's private Redis (nothing
+   * else uses it), otherwise those under this run's queue name. After removeQueue() it must be 0.
+   */
+  async keysLeft(wholeDatabase: boolean): Promise<number> {
+    if (wholeDatabase) return this.keys.dbsize();
+    const pattern = `${this.options.prefix}:${this.options.queueName}:*`;
+    let count = 0;
+    let cursor = '0';
+    do {
+      const [next, found] = await this.keys.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      count += found.length;
+      cursor = next;
+    } while (cursor !== '0');
+    return count;
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     this.announcer?.stop();

@@ -18,6 +18,11 @@ export interface QueueSettings {
   lockDurationMs: number;
   /** maxmemory of the private Redis. */
   maxmemoryBytes: number;
+  /**
+   * `npm run faults` only: after the run's clean-up and before its Redis stops, the server writes
+   * here how many keys are left (a private Redis: all of them; a given one: the queue's).
+   */
+  keysLeftFile?: string;
 }
 
 /** BullMQ's default: a killed worker's job waits up to about two of these before another worker takes it. */

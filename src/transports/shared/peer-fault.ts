@@ -8,9 +8,20 @@ import { performance } from 'node:perf_hooks';
 
 /** What a peer started with a fault does instead of (or while) answering its first request. */
 export const PEER_FAULTS = [
-  /** Starts writing its reply, then stops itself (SIGSTOP): a hang mid-reply. */
+  /**
+   * Starts writing its reply, then stops itself (SIGSTOP): a hang mid-reply. A worker thread
+   * (worker-transfer) builds its reply and blocks its own thread for good before posting it.
+   */
   'stop-mid-reply',
-  /** Starts writing its reply, then exits with code 0. */
+  /**
+   * Thread peers (worker-transfer): on taking the request, before reading it, the thread blocks for
+   * good; the runner then ends it from outside (worker.terminate(), a thread's SIGKILL).
+   */
+  'stop-on-receive',
+  /**
+   * Starts writing its reply, then exits with code 0. A worker thread builds its reply and calls
+   * process.exit(0) before posting it (a posted message arrives whole: there is no middle of it).
+   */
   'exit-mid-reply',
   /** Framed transports: the reply's stream ends inside a frame. */
   'truncated-frame',
@@ -88,6 +99,27 @@ export function markFault(): void {
 /** The same, from a worker thread (which has no module state of the parent's): into `file`. */
 export function writeFaultMarker(file: string): void {
   writeFileSync(file, String(performance.timeOrigin + performance.now()));
+}
+
+/**
+ * A worker thread's SIGSTOP: blocks this thread for good (Atomics.wait on a word nobody wakes)
+ * without using CPU; the process and its other threads go on. worker.terminate() still ends it.
+ */
+export function stopThisThread(): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+}
+
+/**
+ * A worker thread's fault, at the point it has reached: 'received' (the request taken, not yet
+ * read) or 'reply-built' (the reply made, not yet posted). Marks the moment, then blocks the thread
+ * or exits it with code 0; returns at once in every other case.
+ */
+export function misbehaveInThread(fault: PeerFault | null, at: 'received' | 'reply-built'): void {
+  const now = at === 'received' ? fault === 'stop-on-receive' : fault === 'stop-mid-reply' || fault === 'exit-mid-reply';
+  if (!now) return;
+  markFault();
+  if (fault === 'exit-mid-reply') process.exit(0);
+  stopThisThread();
 }
 
 /**

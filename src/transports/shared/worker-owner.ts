@@ -4,6 +4,7 @@ import type { TransportId } from '../registry.js';
 import { TransportError, type PeerOptions } from '../types.js';
 import { PEER_ENTRY } from './child-owner.js';
 import { registerCleanup } from './cleanup.js';
+import { peerFaultArgs } from './peer-fault.js';
 import { PeerGuard } from './peer-guard.js';
 import type { PeerOwner } from './peer-base.js';
 
@@ -21,9 +22,10 @@ export class WorkerOwner implements PeerOwner {
   private readonly unregister: () => void;
 
   constructor(transportId: TransportId, options: PeerOptions) {
-    // The same entry point as a forked peer, with the transport id as the worker's argv.
+    // The same entry point as a forked peer, with the transport id as the worker's argv (after the
+    // fault of a faults run, as a forked peer has it).
     this.worker = new Worker(compiledEntry(PEER_ENTRY), {
-      argv: [transportId],
+      argv: [...peerFaultArgs(options.peerFault), transportId],
       resourceLimits: options.childHeapMb === undefined ? undefined : { maxOldGenerationSizeMb: options.childHeapMb },
     });
     this.peerGuard = new PeerGuard(() => void this.worker.terminate());
@@ -60,6 +62,14 @@ export class WorkerOwner implements PeerOwner {
       this.worker.on('message', onMessage);
     });
     return this.guard(ready, timeoutMs, 'worker start-up');
+  }
+
+  /**
+   * `npm run faults` only: ends the thread from outside, as SIGKILL ends a process (no more of its
+   * code runs); the 'exit' listener above then fails the exchange in flight like any other end.
+   */
+  terminateFromOutside(): void {
+    void this.worker.terminate();
   }
 
   async close(): Promise<void> {

@@ -45,6 +45,10 @@ class WorkerPeer extends PeerBase {
     return Promise.resolve(null);
   }
 
+  terminateThread(): void {
+    this.thread.terminateFromOutside();
+  }
+
   protected override release(): void {
     this.replies.clear();
   }
