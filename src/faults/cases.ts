@@ -47,7 +47,7 @@ export const FAULT_TITLES: Record<FaultId, string> = {
 };
 
 /**
- * A worker thread (worker-transfer) shares the caller's process: a signal would stop or kill the
+ * A worker thread (worker-transfer, a worker-pool worker) shares the caller's process: a signal would stop or kill the
  * caller too. What each fault is there instead, said in the table's notes and the README.
  */
 export const THREAD_FAULT_TITLES: Partial<Record<FaultId, string>> = {
@@ -78,7 +78,6 @@ export function applies(fault: FaultId, target: FaultTarget): true | string {
   if (target.brokered) return 'behind a broker (Redis and a worker process the queue feeds): no fault reaches one exchange\'s peer; the queue scenario\'s tests kill its worker and its Redis';
   if (fault === 'out-of-memory') return true;
   if (fault === 'worker-exit-mid-task') return target.thread && target.pooled === true ? true : 'only a pool of worker threads has a worker that can end itself mid-task';
-  if (target.thread && target.pooled === true) return 'piscina owns the pool\'s threads: only its worker ending itself is injected';
   if (target.thread && Object.hasOwn(THREAD_FAULT_TITLES, fault)) return true;
   if (target.thread) return 'a worker thread has no wire format of its own (postMessage frames its messages)';
   if (PROTOCOL_FAULTS.includes(fault) && !target.framed) return 'no wire format of its own (Node frames its messages)';

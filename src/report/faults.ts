@@ -53,7 +53,7 @@ export function faultsSection(result: FaultsResult | undefined): string {
     `Each fault injected into a fresh peer and a fresh caller process; per cell: what the caller saw, and the time from the fault to its error. ` +
       `🟢 as expected, noticed within ${formatDetectMs(PROMPT_DETECT_MS)}; 🟡 as expected, but noticed only later${timeoutMs !== null ? ` (the exchange timeout was ${formatDetectMs(timeoutMs)})` : ''}; ` +
       `🔴 a finding: another outcome than a sound harness gives, the caller died, an exchange was lost or something was left behind. ` +
-      `— = does not apply (protocol faults need a wire format of the transport's own; piscina owns its pool's threads; the queue's peer is behind its broker). ` +
+      `— = does not apply (protocol faults need a wire format of the transport's own; the queue's peer is behind its broker). ` +
       `A worker thread shares the caller's process, so where a process is sent SIGKILL it is ended with worker.terminate(), and where a process stops (SIGSTOP) it blocks itself (Atomics.wait). ` +
       `${result.cases.length} cases, findings: ${findings}. Measured on ${result.env.node}.`,
     faultTable(result),

@@ -46,8 +46,8 @@ export interface PeerOptions {
   maxQueue?: number;
   /**
    * `npm run faults` only: the forked peer misbehaves this way on its first reply (shared/peer-fault.ts).
-   * Never set in a normal run; worker-pool honours only 'exit-mid-task'; worker-transfer's thread
-   * 'stop-on-receive', 'stop-mid-reply' (it blocks itself) and 'exit-mid-reply'.
+   * Never set in a normal run. The thread peers honour 'stop-on-receive', 'stop-mid-reply' (the
+   * thread blocks itself) and 'exit-mid-reply'; worker-pool also 'exit-mid-task' (its first task).
    */
   peerFault?: PeerFaultSpec;
   /** queue: records in the job's data, or in a Redis key of their own the job names. */
@@ -76,7 +76,7 @@ export interface TransportPeer {
   /** Peak RSS the peer reported for itself so far, in bytes, when it can tell. */
   peerPeakRssBytes?(): Promise<number | null>;
   /**
-   * `npm run faults` only, a thread peer (worker-transfer): ends its worker thread from outside
+   * `npm run faults` only, a thread peer (worker-transfer, worker-pool): ends its worker thread(s) from outside
    * (worker.terminate()). A thread cannot be SIGKILLed alone; this is its closest analogue.
    */
   terminateThread?(): void;

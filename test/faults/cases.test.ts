@@ -16,8 +16,7 @@ describe('the fault matrix', () => {
     // A lone worker thread: ended with worker.terminate(), blocked with Atomics.wait, exiting with code 0.
     expect(FAULT_IDS.filter((f) => applies(f, thread) === true)).toEqual(['kill-mid-transfer', 'kill-mid-reply', 'hang', 'exit-mid-reply', 'out-of-memory']);
     expect(applies('garbage-header', thread)).toBe('a worker thread has no wire format of its own (postMessage frames its messages)');
-    expect(applies('hang', pool)).toBe("piscina owns the pool's threads: only its worker ending itself is injected");
-    expect(FAULT_IDS.filter((f) => applies(f, pool) === true)).toEqual(['out-of-memory', 'worker-exit-mid-task']);
+    expect(FAULT_IDS.filter((f) => applies(f, pool) === true)).toEqual(['kill-mid-transfer', 'kill-mid-reply', 'hang', 'exit-mid-reply', 'out-of-memory', 'worker-exit-mid-task']);
     expect(applies('worker-exit-mid-task', forked)).toBe('only a pool of worker threads has a worker that can end itself mid-task');
     expect(applies('garbage-header', forked)).toBe('no wire format of its own (Node frames its messages)');
     // The queue's peer is behind Redis: its faults are the queue scenario's tests, not this matrix.
@@ -28,12 +27,13 @@ describe('the fault matrix', () => {
     expect(planCases([framed, pool], ['hang', 'out-of-memory'], false)).toEqual([
       { transport: 'chunked', fault: 'hang' },
       { transport: 'chunked', fault: 'out-of-memory' },
+      { transport: 'worker-pool', fault: 'hang' },
       { transport: 'worker-pool', fault: 'out-of-memory' },
     ]);
     expect(planCases([framed], FAULT_IDS, true).map((c) => c.fault)).toEqual(['kill-mid-transfer', 'hang', 'exit-mid-reply', 'truncated-frame', 'out-of-memory']);
-    expect(planCases([forked, framed, thread, pool], FAULT_IDS, false)).toHaveLength(5 + 9 + 5 + 2);
+    expect(planCases([forked, framed, thread, pool], FAULT_IDS, false)).toHaveLength(5 + 9 + 5 + 6);
     expect(planCases([thread], FAULT_IDS, true).map((c) => c.fault)).toEqual(['kill-mid-transfer', 'hang', 'exit-mid-reply', 'out-of-memory']);
-    expect(planCases([pool], FAULT_IDS, true).map((c) => c.fault)).toEqual(['out-of-memory', 'worker-exit-mid-task']);
+    expect(planCases([pool], FAULT_IDS, true).map((c) => c.fault)).toEqual(['kill-mid-transfer', 'hang', 'exit-mid-reply', 'out-of-memory', 'worker-exit-mid-task']);
   });
 
   it('injects from outside where it can, through the peer where only the peer can', () => {

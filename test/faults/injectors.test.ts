@@ -23,6 +23,9 @@ const cases: [string, FaultId, FaultOutcome, RegExp][] = [
   ['worker-transfer', 'kill-mid-transfer', 'crashed', /^worker exited with code 1$/],
   ['worker-transfer', 'kill-mid-reply', 'crashed', /^worker exited with code 1$/],
   ['worker-transfer', 'exit-mid-reply', 'crashed', /^worker exited with code 0$/],
+  // The same in a pool's worker (a pool of one): piscina notices the thread's end and replaces it.
+  ['worker-pool', 'kill-mid-reply', 'crashed', /^worker-pool: a worker exited with code: 1; the pool replaces it$/],
+  ['worker-pool', 'exit-mid-reply', 'crashed', /^worker-pool: a worker exited with code: 0; the pool replaces it$/],
   // A finding, kept as one: a length prefix one byte short of the envelope cuts the body silently.
   ['raw-socket', 'length-mismatch', 'wrong-reply', /resolved with a reply that differs/],
 ];
@@ -57,6 +60,12 @@ describe('timed faults', () => {
     expect(result.message).toBe('exchange 1 with the worker: no answer within 2000 ms');
     expect(result.detectMs).toBeGreaterThan(1000);
     expect(result.detectMs).toBeLessThan(4000);
+  });
+
+  it('hang: a pool worker that blocks itself is noticed by the pool\'s timeout, ended and replaced; the same pool answers again', async () => {
+    const result = await runFaultCase({ transport: 'worker-pool', fault: 'hang' }, { timeoutMs: 2000 });
+    expect(result).toMatchObject({ observed: 'timeout', expected: 'timeout', finding: false, callerAlive: true, recovered: true, lost: 0 });
+    expect(result.message).toBe('worker-pool: no answer within 2000 ms; the worker was ended and replaced');
   });
 
   it('out-of-memory: a worker thread with a 32 MB heap fails alone; the caller goes on', async () => {

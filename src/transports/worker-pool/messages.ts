@@ -36,8 +36,17 @@ export type PoolTask =
        * `npm run faults` only (PeerOptions.peerFault), on the pool's first exchange: the worker ends
        * itself halfway through the work, after writing the moment to `markerFile`.
        */
-      fault?: { fault: 'exit-mid-task'; markerFile: string };
+      fault?: { fault: PoolFault; markerFile: string };
     };
+
+/**
+ * What a pool worker does on a faults run's first task: ends itself halfway through the work
+ * (process.exit(1)); blocks its thread for good once it took the task ('stop-on-receive') or built
+ * its reply ('stop-mid-reply'), for a hang or to be ended from outside; exits with code 0 with its
+ * reply built ('exit-mid-reply').
+ */
+export const POOL_FAULTS = ['exit-mid-task', 'stop-on-receive', 'stop-mid-reply', 'exit-mid-reply'] as const;
+export type PoolFault = (typeof POOL_FAULTS)[number];
 
 export interface PoolPong {
   type: 'pong';

@@ -14,7 +14,7 @@ import {
   type Transport,
   type TransportPeer,
 } from '../types.js';
-import { decodePayload, encodePayload, epochNowMs, retryAfterS, type PoolPong, type PoolReply, type PoolTask } from './messages.js';
+import { decodePayload, encodePayload, epochNowMs, POOL_FAULTS, retryAfterS, type PoolFault, type PoolPong, type PoolReply, type PoolTask } from './messages.js';
 
 // Not in the talk: what a Node developer reaches for today. A piscina pool of worker threads in
 // this process; each exchange is one pool.run, several may be in flight, those past the pool's
@@ -95,11 +95,19 @@ class PoolPeer implements TransportPeer {
   }
 
   /** The fault of `npm run faults`, on the first exchange only; nothing in a normal run. */
-  private takeFault(): { fault?: { fault: 'exit-mid-task'; markerFile: string } } {
+  private takeFault(): { fault?: { fault: PoolFault; markerFile: string } } {
     const spec = this.options.peerFault;
-    if (spec?.fault !== 'exit-mid-task' || this.faultTaken) return {};
+    if (spec === undefined || this.faultTaken || !(POOL_FAULTS as readonly string[]).includes(spec.fault)) return {};
     this.faultTaken = true;
-    return { fault: { fault: spec.fault, markerFile: spec.markerFile } };
+    return { fault: { fault: spec.fault as PoolFault, markerFile: spec.markerFile } };
+  }
+
+  /**
+   * `npm run faults` only: ends the pool's worker threads from outside (worker.terminate(), a
+   * thread's SIGKILL); a faults run's pool has one. Piscina sees it die and replaces it.
+   */
+  terminateThread(): void {
+    for (const worker of this.pool.threads) void worker.terminate();
   }
 
   private noteRun(runMs: number): void {

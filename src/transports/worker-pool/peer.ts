@@ -2,7 +2,7 @@ import { threadId } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { runJob } from '../shared/jobs.js';
 import type { PeerEntry } from '../shared/peer-entry.js';
-import { writeFaultMarker } from '../shared/peer-fault.js';
+import { stopThisThread, writeFaultMarker } from '../shared/peer-fault.js';
 import type { Payload } from '../types.js';
 import { dataBytes, decodePayload, encodePayload, epochNowMs, type PoolPong, type PoolReply, type PoolTask } from './messages.js';
 
@@ -14,10 +14,11 @@ import { dataBytes, decodePayload, encodePayload, epochNowMs, type PoolPong, typ
  */
 export default function workerPoolTask(task: PoolTask): PoolPong | PoolReply | ReturnType<typeof move> {
   if (task.type === 'ping') return { type: 'pong', threadId };
+  if (task.fault?.fault === 'stop-on-receive') stopHere(task.fault.markerFile);
   const request = decodePayload(task.data);
   // The job starts once its data is decoded: queue time (parent side) ends here.
   const startedAtMs = epochNowMs();
-  if (task.fault) dieMidTask(task, request, task.fault.markerFile);
+  if (task.fault?.fault === 'exit-mid-task') dieMidTask(task, request, task.fault.markerFile);
   const result = runJob(task.job, request);
   const finishedAtMs = epochNowMs();
   // The worker owns what it received: an echo of bytes hands the same ArrayBuffer back, uncopied.
@@ -25,8 +26,20 @@ export default function workerPoolTask(task: PoolTask): PoolPong | PoolReply | R
   // Counted outside the queue and run times: for a clone, counting means serializing once more
   // (here, off the HTTP thread), which delays the reply by that much.
   const reply: PoolReply = { type: 'reply', data, requestBytes: dataBytes(task.data), replyBytes: dataBytes(data), startedAtMs, finishedAtMs, threadId };
+  // `npm run faults`: the reply is built, not yet handed to piscina.
+  if (task.fault?.fault === 'stop-mid-reply') stopHere(task.fault.markerFile);
+  if (task.fault?.fault === 'exit-mid-reply') {
+    writeFaultMarker(task.fault.markerFile);
+    process.exit(0);
+  }
   // Piscina's Transferable protocol: the value to send, and what moves with it.
   return transferList.length === 0 ? reply : move({ [transferableSymbol]: transferList, [valueSymbol]: reply });
+}
+
+/** `npm run faults`: the moment, then this thread blocked for good (its SIGSTOP); the process goes on. */
+function stopHere(markerFile: string): void {
+  writeFaultMarker(markerFile);
+  stopThisThread();
 }
 
 /**
