@@ -44,7 +44,7 @@ export const faultsCommand: CommandModule<object, FaultsArgs> = {
       .option('transports', { type: 'string', describe: `comma-separated, default all: ${transportIds.join(', ')}` })
       .option('faults', { type: 'string', describe: `comma-separated, default all that apply: ${ALL_FAULTS.join(', ')} (the last two on scenarios' servers under light traffic)` })
       .option('timeout', { type: 'string', describe: 'seconds allowed per exchange: a hung peer is noticed after it (default 5; 2 with --quick)' })
-      .option('quick', { type: 'boolean', describe: 'one fault of each kind (killed, hang, exit, protocol, memory)', default: false })
+      .option('quick', { type: 'boolean', describe: 'one case per kind of fault (killed, hang, exit, protocol, memory, thread exit; import process dies, Redis dies), each on a different transport where it can', default: false })
       .option('json', { type: 'boolean', describe: 'print only the result document on stdout', default: false })
       .option('out', { type: 'string', describe: 'results directory', default: path.join(projectRoot, 'results'), defaultDescription: 'results/ at the project root' })
       .option('run-id', { type: 'string', hidden: true })

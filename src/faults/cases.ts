@@ -176,15 +176,27 @@ export interface PlannedCase {
 
 /**
  * Every applicable (transport, fault) pair, transports in the given order, faults in FAULT_IDS
- * order; `quick`: only the first fault of each kind.
+ * order. `quick`: one case per kind of fault (its first fault), each on the first transport it applies
+ * to that no earlier quick case took, so a quick table still shows several transports.
  */
 export function planCases(targets: readonly FaultTarget[], faults: readonly FaultId[], quick: boolean): PlannedCase[] {
-  const seenKinds = new Set<string>();
-  const chosen = FAULT_IDS.filter((fault) => faults.includes(fault)).filter((fault) => {
-    if (!quick) return true;
-    if (seenKinds.has(FAULT_KINDS[fault])) return false;
-    seenKinds.add(FAULT_KINDS[fault]);
-    return true;
-  });
+  const chosen = FAULT_IDS.filter((fault) => faults.includes(fault));
+  if (quick) return planQuick(targets, chosen);
   return targets.flatMap((target) => chosen.filter((fault) => applies(fault, target) === true).map((fault) => ({ transport: target.id, fault })));
+}
+
+function planQuick(targets: readonly FaultTarget[], chosen: readonly FaultId[]): PlannedCase[] {
+  const seenKinds = new Set<string>();
+  const used = new Set<string>();
+  const cases: PlannedCase[] = [];
+  for (const fault of chosen) {
+    if (seenKinds.has(FAULT_KINDS[fault])) continue;
+    const applicable = targets.filter((target) => applies(fault, target) === true);
+    const target = applicable.find((t) => !used.has(t.id)) ?? applicable[0];
+    if (!target) continue;
+    seenKinds.add(FAULT_KINDS[fault]);
+    used.add(target.id);
+    cases.push({ transport: target.id, fault });
+  }
+  return cases;
 }

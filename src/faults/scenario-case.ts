@@ -79,10 +79,26 @@ export function redisKeysLeft(scenario: string, dir: string): number | null {
   return Number.isInteger(count) && count >= 0 ? count : null;
 }
 
-/** `--quick`: the first scenario of each scenario fault. */
+/** Kinds for `--quick`: the process doing the import dies, or a part the design depends on does. */
+const SCENARIO_FAULT_KINDS: Record<ScenarioFaultId, 'import-process-dies' | 'dependency-dies'> = {
+  'child-killed-mid-import': 'import-process-dies',
+  'worker-killed-mid-import': 'import-process-dies',
+  'pool-worker-exit-mid-import': 'import-process-dies',
+  'queue-worker-killed-mid-import': 'import-process-dies',
+  'redis-killed-mid-import': 'dependency-dies',
+};
+
+/** Every scenario of each chosen fault; `--quick`: one case per kind, the first scenario of its first fault. */
 export function planScenarioCases(faults: readonly string[], quick: boolean): { scenario: string; fault: ScenarioFaultId }[] {
+  const seenKinds = new Set<string>();
   return (Object.keys(SCENARIO_FAULTS) as ScenarioFaultId[])
     .filter((fault) => faults.includes(fault))
+    .filter((fault) => {
+      if (!quick) return true;
+      if (seenKinds.has(SCENARIO_FAULT_KINDS[fault])) return false;
+      seenKinds.add(SCENARIO_FAULT_KINDS[fault]);
+      return true;
+    })
     .flatMap((fault) => SCENARIO_FAULTS[fault].scenarios.slice(0, quick ? 1 : undefined).map((scenario) => ({ scenario, fault })));
 }
 

@@ -23,7 +23,7 @@ describe('the fault matrix', () => {
     expect(FAULT_IDS.filter((f) => applies(f, brokered) === true)).toEqual([]);
   });
 
-  it('plans every applicable pair in order; --quick takes the first fault of each kind', () => {
+  it('plans every applicable pair in order; --quick one case per kind, each on a transport no earlier quick case took', () => {
     expect(planCases([framed, pool], ['hang', 'out-of-memory'], false)).toEqual([
       { transport: 'chunked', fault: 'hang' },
       { transport: 'chunked', fault: 'out-of-memory' },
@@ -31,6 +31,14 @@ describe('the fault matrix', () => {
       { transport: 'worker-pool', fault: 'out-of-memory' },
     ]);
     expect(planCases([framed], FAULT_IDS, true).map((c) => c.fault)).toEqual(['kill-mid-transfer', 'hang', 'exit-mid-reply', 'truncated-frame', 'out-of-memory']);
+    expect(planCases([forked, framed, pool], FAULT_IDS, true)).toEqual([
+      { transport: 'fork-json', fault: 'kill-mid-transfer' },
+      { transport: 'chunked', fault: 'hang' },
+      { transport: 'worker-pool', fault: 'exit-mid-reply' },
+      { transport: 'chunked', fault: 'truncated-frame' }, // the only one it applies to, taken or not
+      { transport: 'fork-json', fault: 'out-of-memory' }, // every transport it applies to was taken: the first
+      { transport: 'worker-pool', fault: 'worker-exit-mid-task' },
+    ]);
     expect(planCases([forked, framed, thread, pool], FAULT_IDS, false)).toHaveLength(5 + 9 + 5 + 6);
     expect(planCases([thread], FAULT_IDS, true).map((c) => c.fault)).toEqual(['kill-mid-transfer', 'hang', 'exit-mid-reply', 'out-of-memory']);
     expect(planCases([pool], FAULT_IDS, true).map((c) => c.fault)).toEqual(['kill-mid-transfer', 'hang', 'exit-mid-reply', 'out-of-memory', 'worker-exit-mid-task']);
