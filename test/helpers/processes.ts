@@ -1,32 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { descendantsOf } from '../../src/scenario/proc.js';
 
-function processTable(): Map<number, number> {
-  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,comm='], { encoding: 'utf8' });
-  const parentOf = new Map<number, number>();
-  for (const line of out.split('\n')) {
-    const [pid, ppid, command] = line.trim().split(/\s+/);
-    // ps itself is a child of whoever asks: never report it as one of the caller's processes.
-    if (command === 'ps' || pid === undefined || ppid === undefined) continue;
-    if (Number.isInteger(Number(pid))) parentOf.set(Number(pid), Number(ppid));
-  }
-  return parentOf;
-}
-
-export function descendantsOf(root: number): number[] {
-  const parentOf = processTable();
-  const found = new Set<number>();
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [pid, ppid] of parentOf) {
-      if (!found.has(pid) && (ppid === root || found.has(ppid))) {
-        found.add(pid);
-        grew = true;
-      }
-    }
-  }
-  return [...found];
-}
+// The process table is read from /proc by the same code the fault runner uses (zombies excluded:
+// a process that has exited and only waits to be reaped holds nothing).
+export { descendantsOf };
 
 export function isAlive(pid: number): boolean {
   try {
@@ -44,7 +20,7 @@ export function watchDescendants(root: number, everyMs = 150): { seen: () => num
     try {
       for (const pid of descendantsOf(root)) seen.add(pid);
     } catch {
-      // ps can fail while the machine is busy; the next poll catches up
+      // a process can vanish while /proc is read; the next poll catches up
     }
   };
   poll();
