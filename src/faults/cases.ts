@@ -1,5 +1,5 @@
 import type { FaultOutcome } from '../results/schema.js';
-import type { PeerFault } from '../transports/shared/peer-fault.js';
+import type { PeerFault } from '../transports/common/peer-fault.js';
 
 // The fault matrix (docs/design.md, "Faults"), pure: which faults exist, which transports each
 // applies to, how each is injected, what a sound harness should answer, and the payload it needs.

@@ -24,7 +24,7 @@ export const SCENARIO_FAULTS = {
   'worker-killed-mid-import': { scenarios: ['cluster'], expected: 'error' },
   /**
    * worker-pool: the pool worker doing the import ends itself halfway through it (a thread cannot be
-   * signalled from outside; the server is started with the fault, shared/peer-fault.ts); the pool
+   * signalled from outside; the server is started with the fault, common/peer-fault.ts); the pool
    * replaces it.
    */
   'pool-worker-exit-mid-import': { scenarios: ['worker-pool'], expected: 'crashed' },

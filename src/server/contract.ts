@@ -1,5 +1,5 @@
 import type { EventLoopSummary, ImportAdmissionCounts } from '../results/schema.js';
-import type { PeerFaultSpec } from '../transports/shared/peer-fault.js';
+import type { PeerFaultSpec } from '../transports/common/peer-fault.js';
 import type { Handoff } from '../transports/types.js';
 import type { QueueSettings } from '../transports/queue/settings.js';
 

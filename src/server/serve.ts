@@ -3,7 +3,7 @@ import type { ServeConfig, ServingHandle } from './contract.js';
 import { createApp } from './app.js';
 import { ImportAdmission } from './admission.js';
 import type { RunImport } from './import-job.js';
-import { ownPeakRssBytes } from '../transports/shared/peak-rss.js';
+import { ownPeakRssBytes } from '../transports/common/peak-rss.js';
 import { eventLoopSummary, resetEventLoopDelay } from './metrics.js';
 
 export function listen(server: http.Server, host: string, port: number): Promise<number> {

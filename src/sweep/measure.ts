@@ -7,7 +7,7 @@ import { SweepInterrupted, withDeadline } from './deadline.js';
 import { collectGarbage } from './gc.js';
 import { describeMismatch, describePayload } from './integrity.js';
 import { makePayload, payloadDigest, type PayloadKind } from './payload.js';
-import { processPeakRssBytes } from '../transports/shared/peak-rss.js';
+import { processPeakRssBytes } from '../transports/common/peak-rss.js';
 import { startProbe } from './probe.js';
 import { Sampler, type ExchangePhase, type SamplingRule } from './sampler.js';
 import { isNoisy, mbPerSecond, relativeMarginOfError, roundTripStats } from './stats.js';

@@ -1,10 +1,10 @@
 import type { TransportId } from './registry.js';
-import type { PeerEntry } from './shared/peer-entry.js';
-import { setPeerFault, takePeerFault } from './shared/peer-fault.js';
+import type { PeerEntry } from './common/peer-entry.js';
+import { setPeerFault, takePeerFault } from './common/peer-fault.js';
 
 // The one entry point of every peer: a forked child (argv: [transport id, ...that transport's
-// arguments]; shared/child-owner.ts) or the worker-transfer worker thread (the same argv;
-// shared/worker-owner.ts). worker-pool's workers are piscina's own: its entry here only says so.
+// arguments]; common/child-owner.ts) or the worker-transfer worker thread (the same argv;
+// common/worker-owner.ts). worker-pool's workers are piscina's own: its entry here only says so.
 // The map is checked against the registry: a transport without a peer entry does not compile. Each
 // entry is imported on demand, so a peer loads only its own transport's code.
 
@@ -25,7 +25,7 @@ const peerEntries: Record<TransportId, () => Promise<PeerEntry>> = {
 // closes and the peer leaves too. A worker thread has no channel; it ends with its process.
 if (process.send !== undefined) process.on('disconnect', () => process.exit(0));
 
-// `npm run faults` puts a misbehaviour before the transport id (shared/peer-fault.ts); never otherwise.
+// `npm run faults` puts a misbehaviour before the transport id (common/peer-fault.ts); never otherwise.
 const { spec, rest } = takePeerFault(process.argv.slice(2));
 setPeerFault(spec);
 const [transportId = '', ...args] = rest;

@@ -1,6 +1,6 @@
 import type { DiffResult, Station } from '../workload/types.js';
 import type { TransportId } from './registry.js';
-import type { PeerFaultSpec } from './shared/peer-fault.js';
+import type { PeerFaultSpec } from './common/peer-fault.js';
 
 // One interface for every way of moving an import to a child and its result back.
 
@@ -45,7 +45,7 @@ export interface PeerOptions {
   /** worker-pool: exchanges that may wait for a free worker; past that an exchange is refused (busy). */
   maxQueue?: number;
   /**
-   * `npm run faults` only: the forked peer misbehaves this way on its first reply (shared/peer-fault.ts).
+   * `npm run faults` only: the forked peer misbehaves this way on its first reply (common/peer-fault.ts).
    * Never set in a normal run. The thread peers honour 'stop-on-receive', 'stop-mid-reply' (the
    * thread blocks itself) and 'exit-mid-reply'; worker-pool also 'exit-mid-task' (its first task).
    */

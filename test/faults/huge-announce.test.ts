@@ -6,9 +6,9 @@ import { bufferZlibCodec } from '../../src/transports/buffer-zlib/codec.js';
 import { frameHeader, FrameType, refusalReason } from '../../src/transports/chunked/framing.js';
 import { ChunkedFrameReader } from '../../src/transports/chunked/reader.js';
 import { LengthPrefixedReader } from '../../src/transports/raw-socket/framing.js';
-import { FramingError, type InPlaceReader } from '../../src/transports/shared/in-place-reader.js';
-import { decodeEnvelope } from '../../src/transports/shared/envelope.js';
-import { PEER_FAULTS, peerFaultArgs, takePeerFault } from '../../src/transports/shared/peer-fault.js';
+import { FramingError, type InPlaceReader } from '../../src/transports/common/in-place-reader.js';
+import { decodeEnvelope } from '../../src/transports/common/envelope.js';
+import { PEER_FAULTS, peerFaultArgs, takePeerFault } from '../../src/transports/common/peer-fault.js';
 import { TransportError } from '../../src/transports/types.js';
 
 const MIB = 1024 * 1024;

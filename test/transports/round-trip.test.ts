@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transports } from '../../src/transports/registry.js';
-import { processPeakRssBytes } from '../../src/transports/shared/peak-rss.js';
+import { processPeakRssBytes } from '../../src/transports/common/peak-rss.js';
 import type { TransportId, TransportPeer } from '../../src/transports/types.js';
 import { diffStations, generateStations, makeIncoming } from '../../src/workload/index.js';
 import { isAlive, ourTempDirs, sha256, useOwnTempDir } from './helpers.js';

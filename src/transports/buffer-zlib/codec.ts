@@ -1,14 +1,14 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { payloadBody, payloadFromBody } from '../shared/envelope.js';
-import type { ForkCodec } from '../shared/fork-channel/messages.js';
-import { jsonMessageBytes } from '../shared/json-wire.js';
-import type { PeerFault } from '../shared/peer-fault.js';
+import { payloadBody, payloadFromBody } from '../common/envelope.js';
+import type { ForkCodec } from '../common/fork-channel/messages.js';
+import { jsonMessageBytes } from '../common/json-wire.js';
+import type { PeerFault } from '../common/peer-fault.js';
 import { TransportError, type Payload } from '../types.js';
 
-// buffer-zlib's body on the fork channel (messages: shared/fork-channel/messages.ts), used by both
+// buffer-zlib's body on the fork channel (messages: common/fork-channel/messages.ts), used by both
 // sides. The talk's fifth iteration: serialize to a Buffer (bytes as they are, structured data as
-// JSON UTF-8: shared/envelope.ts's payloadBody), gzip it, send it over the fork channel, gunzip on
+// JSON UTF-8: common/envelope.ts's payloadBody), gzip it, send it over the fork channel, gunzip on
 // the other side, both ways. Async zlib: compression runs on libuv's thread pool, so the HTTP
 // process's event loop is blocked only by the serialization and the channel, which is what the
 // scenario measures; a sync gzip of a 10 MB import would freeze the server for the whole compression.

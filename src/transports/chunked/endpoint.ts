@@ -1,4 +1,4 @@
-import type { Link } from '../shared/in-place-link/socket.js';
+import type { Link } from '../common/in-place-link/socket.js';
 import { controlFrame, dataFrames, FramingError, refusalReason } from './framing.js';
 import type { ControlMessage } from './messages.js';
 import { ChunkedFrameReader } from './reader.js';

@@ -1,4 +1,4 @@
-import { FramingError } from '../shared/in-place-reader.js';
+import { FramingError } from '../common/in-place-reader.js';
 import type { ControlMessage } from './messages.js';
 
 // The chunked protocol's framing (see messages.ts for the exchange), pure (no sockets): every frame is

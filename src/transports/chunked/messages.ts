@@ -1,5 +1,5 @@
 // The chunked protocol: the talk's sixth iteration, done right. Parent and peer hold one in-place
-// link (shared/in-place-link: a Unix socket connection each way, in the parent's private temp dir)
+// link (common/in-place-link: a Unix socket connection each way, in the parent's private temp dir)
 // and send messages both ways the same way (endpoint.ts), each cut into frames (framing.ts) and
 // read in place (reader.ts):
 //
@@ -11,7 +11,7 @@
 //                                     <-     control  ready
 //   data frames of at most frameBytes ->     read straight into the allocated message (onread)
 //
-// A message is one envelope (shared/envelope.ts): [uint32 BE header length][JSON header][body],
+// A message is one envelope (common/envelope.ts): [uint32 BE header length][JSON header][body],
 // where the header is { type: 'request', job, payloadKind } from the parent, and { type: 'reply',
 // payloadKind, peakRssBytes } or { type: 'error', message, peakRssBytes } from the peer; the body
 // is the payload's bytes, or JSON for structured data. One exchange: the parent sends a request
@@ -26,7 +26,7 @@ export type ControlMessage =
   | { type: 'refused'; reason: string };
 
 /** Default PeerOptions.maxMessageBytes: the largest message a receiver allocates. */
-export { DEFAULT_MAX_MESSAGE_BYTES } from '../shared/in-place-reader.js';
+export { DEFAULT_MAX_MESSAGE_BYTES } from '../common/in-place-reader.js';
 
 /**
  * Data frame size. Measured again with frames read in place (warm echo round trips, CPU of both

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import type { ChildOwner } from '../shared/child-owner.js';
-import { decodeEnvelope, encodeEnvelope } from '../shared/envelope.js';
-import { startLinkedPeer } from '../shared/in-place-link/parent.js';
-import { PeerBase } from '../shared/peer-base.js';
-import type { PrivateTempDir } from '../shared/temp-dir.js';
+import type { ChildOwner } from '../common/child-owner.js';
+import { decodeEnvelope, encodeEnvelope } from '../common/envelope.js';
+import { startLinkedPeer } from '../common/in-place-link/parent.js';
+import { PeerBase } from '../common/peer-base.js';
+import type { PrivateTempDir } from '../common/temp-dir.js';
 import { TransportError, type ExchangeResult, type Job, type Payload, type PeerOptions, type Transport, type TransportPeer } from '../types.js';
 import { ChunkedEndpoint, RefusedError } from './endpoint.js';
 import { FramingError } from './framing.js';
@@ -11,7 +11,7 @@ import { CHUNKED_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES } from './messages.js';
 
 // Parent side of chunked (the protocol: messages.ts). The parent forks the peer with [to-peer path,
 // from-peer path, max message bytes, frame bytes] and opens the in-place link with it
-// (shared/in-place-link): each side reads what the other writes straight into the announced message.
+// (common/in-place-link): each side reads what the other writes straight into the announced message.
 
 type Outcome = { ok: true; message: Buffer } | { ok: false; error: TransportError };
 

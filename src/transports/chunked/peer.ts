@@ -1,8 +1,8 @@
 import type net from 'node:net';
-import { answerEnvelope } from '../shared/envelope-peer.js';
-import { openPeerLink } from '../shared/in-place-link/peer.js';
-import { peerArgs, type PeerEntry } from '../shared/peer-entry.js';
-import { markFault, misbehaveMidReply, PROTOCOL_FAULTS, takeFaultForReply, type PeerFault, type ProtocolFault } from '../shared/peer-fault.js';
+import { answerEnvelope } from '../common/envelope-peer.js';
+import { openPeerLink } from '../common/in-place-link/peer.js';
+import { peerArgs, type PeerEntry } from '../common/peer-entry.js';
+import { markFault, misbehaveMidReply, PROTOCOL_FAULTS, takeFaultForReply, type PeerFault, type ProtocolFault } from '../common/peer-fault.js';
 import { ChunkedEndpoint } from './endpoint.js';
 import { controlFrame } from './framing.js';
 

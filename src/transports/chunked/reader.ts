@@ -1,4 +1,4 @@
-import { FramingError, Landing, TruncatedError, type InPlaceReader } from '../shared/in-place-reader.js';
+import { FramingError, Landing, TruncatedError, type InPlaceReader } from '../common/in-place-reader.js';
 import { FRAME_HEADER_BYTES, FRAME_MAGIC, FrameType, MAX_CONTROL_BYTES, parseControl, refusalReason } from './framing.js';
 import type { ControlMessage } from './messages.js';
 

@@ -1,4 +1,4 @@
-import { forkChannelTransport } from '../shared/fork-channel/parent.js';
+import { forkChannelTransport } from '../common/fork-channel/parent.js';
 import type { Transport } from '../types.js';
 import { forkAdvancedCodec } from './codec.js';
 

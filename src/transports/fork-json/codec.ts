@@ -1,8 +1,8 @@
-import type { ForkCodec } from '../shared/fork-channel/messages.js';
-import { fromJsonWire, jsonMessageBytes, jsonWireBytes, toJsonWire, type JsonWirePayload } from '../shared/json-wire.js';
+import type { ForkCodec } from '../common/fork-channel/messages.js';
+import { fromJsonWire, jsonMessageBytes, jsonWireBytes, toJsonWire, type JsonWirePayload } from '../common/json-wire.js';
 
 /**
- * fork-json's body on the fork channel (messages: shared/fork-channel/messages.ts), used by both
+ * fork-json's body on the fork channel (messages: common/fork-channel/messages.ts), used by both
  * sides. The default JSON serialization, as in the talk: structured data as itself, bytes as a
  * base64 string because JSON has no bytes type (counted at their base64 size).
  */

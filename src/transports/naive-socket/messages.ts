@@ -1,4 +1,4 @@
-import type { PayloadKind } from '../shared/envelope.js';
+import type { PayloadKind } from '../common/envelope.js';
 import type { Job } from '../types.js';
 
 // naive-socket's control messages. They travel over the forked child's IPC channel so that the Unix

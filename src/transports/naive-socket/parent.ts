@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { payloadBody, payloadFromBody } from '../shared/envelope.js';
-import type { ChildOwner } from '../shared/child-owner.js';
-import { OneShotSocketPeer, startOneShotSocketPeer } from '../shared/one-shot-socket/parent.js';
-import type { PrivateTempDir } from '../shared/temp-dir.js';
+import { payloadBody, payloadFromBody } from '../common/envelope.js';
+import type { ChildOwner } from '../common/child-owner.js';
+import { OneShotSocketPeer, startOneShotSocketPeer } from '../common/one-shot-socket/parent.js';
+import type { PrivateTempDir } from '../common/temp-dir.js';
 import { TransportError, type ExchangeResult, type Job, type Payload, type PeerOptions, type Transport } from '../types.js';
 import { ipcMessageBytes, type NaiveFromPeer, type NaiveRequest } from './messages.js';
 

@@ -1,10 +1,10 @@
-import { payloadBody, payloadFromBody } from '../shared/envelope.js';
+import { payloadBody, payloadFromBody } from '../common/envelope.js';
 import { errorMessage } from '../../format/error.js';
-import { runJob } from '../shared/jobs.js';
-import { serveOneShotSocket } from '../shared/one-shot-socket/peer.js';
-import { ownPeakRssBytes } from '../shared/peak-rss.js';
-import { peerArgs, type PeerEntry } from '../shared/peer-entry.js';
-import { misbehaveMidReply, takeFaultForReply } from '../shared/peer-fault.js';
+import { runJob } from '../common/jobs.js';
+import { serveOneShotSocket } from '../common/one-shot-socket/peer.js';
+import { ownPeakRssBytes } from '../common/peak-rss.js';
+import { peerArgs, type PeerEntry } from '../common/peer-entry.js';
+import { misbehaveMidReply, takeFaultForReply } from '../common/peer-fault.js';
 import type { NaiveFromPeer, NaiveRequest, NaiveToPeer } from './messages.js';
 
 function send(message: NaiveFromPeer): void {

@@ -1,4 +1,4 @@
-import type { JsonWirePayload } from '../shared/json-wire.js';
+import type { JsonWirePayload } from '../common/json-wire.js';
 import type { Job } from '../types.js';
 
 // The talk's first protocol over node-ipc, messages by type:

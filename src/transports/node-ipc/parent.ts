@@ -1,11 +1,11 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { IPCModule } from '@achrinza/node-ipc';
-import { ChildOwner } from '../shared/child-owner.js';
-import { fromJsonWire, jsonMessageBytes, toJsonWire } from '../shared/json-wire.js';
-import { PeerBase } from '../shared/peer-base.js';
-import { PendingReplies } from '../shared/pending-replies.js';
-import { PrivateTempDir } from '../shared/temp-dir.js';
+import { ChildOwner } from '../common/child-owner.js';
+import { fromJsonWire, jsonMessageBytes, toJsonWire } from '../common/json-wire.js';
+import { PeerBase } from '../common/peer-base.js';
+import { PendingReplies } from '../common/pending-replies.js';
+import { PrivateTempDir } from '../common/temp-dir.js';
 import { TransportError, type ExchangeResult, type Job, type Payload, type PeerOptions, type Transport, type TransportPeer } from '../types.js';
 import { configureIpc, NodeIpcEvent, type NodeIpcFailure, type NodeIpcResult, type NodeIpcWork } from './messages.js';
 

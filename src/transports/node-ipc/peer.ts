@@ -1,10 +1,10 @@
 import { IPCModule } from '@achrinza/node-ipc';
 import { errorMessage } from '../../format/error.js';
-import { runJob } from '../shared/jobs.js';
-import { fromJsonWire, jsonWireBytes, toJsonWire } from '../shared/json-wire.js';
-import { ownPeakRssBytes } from '../shared/peak-rss.js';
-import { peerArgs, type PeerEntry } from '../shared/peer-entry.js';
-import { misbehaveMidReply, takeFaultForReply } from '../shared/peer-fault.js';
+import { runJob } from '../common/jobs.js';
+import { fromJsonWire, jsonWireBytes, toJsonWire } from '../common/json-wire.js';
+import { ownPeakRssBytes } from '../common/peak-rss.js';
+import { peerArgs, type PeerEntry } from '../common/peer-entry.js';
+import { misbehaveMidReply, takeFaultForReply } from '../common/peer-fault.js';
 import { configureIpc, NodeIpcEvent, type NodeIpcFailure, type NodeIpcResult, type NodeIpcWork } from './messages.js';
 
 /**

@@ -5,7 +5,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { errorMessage } from '../../format/error.js';
 import { TransportError, type Job, type Payload } from '../types.js';
-import { fromJsonWire, toJsonWire } from '../shared/json-wire.js';
+import { fromJsonWire, toJsonWire } from '../common/json-wire.js';
 import { attemptsFromLog, type AttemptRecord } from './attempts.js';
 import { describeTarget, redisOptions, type RedisTarget } from './connection.js';
 import type { Placement, QueueJobData, QueueJobResult, WorkerStamp } from './messages.js';

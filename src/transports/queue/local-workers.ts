@@ -1,4 +1,4 @@
-import { ChildOwner } from '../shared/child-owner.js';
+import { ChildOwner } from '../common/child-owner.js';
 import { TransportError } from '../types.js';
 import type { RedisTarget } from './connection.js';
 import { WORKER_ENV, type LocalWorkerConfig, type LocalWorkerMessage } from './messages.js';

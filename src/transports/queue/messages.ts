@@ -1,4 +1,4 @@
-import type { JsonWirePayload } from '../shared/json-wire.js';
+import type { JsonWirePayload } from '../common/json-wire.js';
 import type { Job, Payload } from '../types.js';
 import type { RedisEndpoint } from './redis-config.js';
 

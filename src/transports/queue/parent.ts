@@ -1,4 +1,4 @@
-import { ChildOwner } from '../shared/child-owner.js';
+import { ChildOwner } from '../common/child-owner.js';
 import { TransportError, type ExchangeResult, type Job, type Payload, type PeerOptions, type Transport, type TransportPeer } from '../types.js';
 import type { QueueClient } from './client.js';
 import { startLocalWorker } from './local-workers.js';

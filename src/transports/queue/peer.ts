@@ -1,5 +1,5 @@
 import { errorMessage } from '../../format/error.js';
-import { peerArgs, type PeerEntry } from '../shared/peer-entry.js';
+import { peerArgs, type PeerEntry } from '../common/peer-entry.js';
 import { WORKER_ENV, type LocalWorkerConfig, type LocalWorkerMessage } from './messages.js';
 import { startQueueWorker } from './worker.js';
 

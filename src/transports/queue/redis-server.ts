@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, constants, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { registerCleanup } from '../shared/cleanup.js';
-import { PrivateTempDir } from '../shared/temp-dir.js';
+import { registerCleanup } from '../common/cleanup.js';
+import { PrivateTempDir } from '../common/temp-dir.js';
 import { DEFAULT_MAXMEMORY_BYTES, isLoopbackHost, redisConfigText, type RedisEndpoint } from './redis-config.js';
 
 // A redis-server the harness starts for itself and always stops: memory only, noeviction, bounded,

@@ -1,4 +1,4 @@
-import { FramingError, Landing, TruncatedError, type InPlaceReader } from '../shared/in-place-reader.js';
+import { FramingError, Landing, TruncatedError, type InPlaceReader } from '../common/in-place-reader.js';
 
 // raw-socket's framing, the least a stream needs to carry messages: [uint32 BE length][message].
 

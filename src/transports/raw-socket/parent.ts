@@ -1,20 +1,20 @@
 import { performance } from 'node:perf_hooks';
-import { decodeEnvelope, encodeEnvelope } from '../shared/envelope.js';
-import type { ChildOwner } from '../shared/child-owner.js';
-import { startLinkedPeer } from '../shared/in-place-link/parent.js';
-import { writeParts, type Link } from '../shared/in-place-link/socket.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, FramingError } from '../shared/in-place-reader.js';
-import { PeerBase } from '../shared/peer-base.js';
-import type { PrivateTempDir } from '../shared/temp-dir.js';
+import { decodeEnvelope, encodeEnvelope } from '../common/envelope.js';
+import type { ChildOwner } from '../common/child-owner.js';
+import { startLinkedPeer } from '../common/in-place-link/parent.js';
+import { writeParts, type Link } from '../common/in-place-link/socket.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, FramingError } from '../common/in-place-reader.js';
+import { PeerBase } from '../common/peer-base.js';
+import type { PrivateTempDir } from '../common/temp-dir.js';
 import { TransportError, type ExchangeResult, type Job, type Payload, type PeerOptions, type Transport, type TransportPeer } from '../types.js';
 import { LENGTH_PREFIX_BYTES, lengthPrefix, LengthPrefixedReader } from './framing.js';
 
 // Not in the talk: the reference for what the kernel and Node can move. One persistent link per peer
-// (two Unix socket connections, shared/in-place-link), each message [uint32 BE length][envelope]:
+// (two Unix socket connections, common/in-place-link), each message [uint32 BE length][envelope]:
 // the least a stream needs to tell messages apart. The receiver reads the prefix, allocates the
 // announced size once (after checking it against maxMessageBytes) and lets every read land straight
 // in that buffer (`onread`), so a message costs the kernel's copy and nothing else: no 64 KiB chunks
-// to concatenate. The envelope (shared/envelope.ts) carries the job and payload kind.
+// to concatenate. The envelope (common/envelope.ts) carries the job and payload kind.
 
 type Waiting = { resolve: (message: Buffer) => void; reject: (error: Error) => void };
 

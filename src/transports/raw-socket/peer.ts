@@ -1,9 +1,9 @@
 import type net from 'node:net';
-import { answerEnvelope } from '../shared/envelope-peer.js';
-import { leaveWhenLinkEnds, openPeerLink } from '../shared/in-place-link/peer.js';
-import { writeParts } from '../shared/in-place-link/socket.js';
-import { peerArgs, type PeerEntry } from '../shared/peer-entry.js';
-import { markFault, misbehaveMidReply, PROTOCOL_FAULTS, takeFaultForReply, type PeerFault, type ProtocolFault } from '../shared/peer-fault.js';
+import { answerEnvelope } from '../common/envelope-peer.js';
+import { leaveWhenLinkEnds, openPeerLink } from '../common/in-place-link/peer.js';
+import { writeParts } from '../common/in-place-link/socket.js';
+import { peerArgs, type PeerEntry } from '../common/peer-entry.js';
+import { markFault, misbehaveMidReply, PROTOCOL_FAULTS, takeFaultForReply, type PeerFault, type ProtocolFault } from '../common/peer-fault.js';
 import { lengthPrefix, LengthPrefixedReader } from './framing.js';
 
 /** An announced length no receiver accepts (4 GiB - 1): it must be refused before anything is allocated. */

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 import { errorMessage } from '../../format/error.js';
 import { compiledEntry } from '../../paths.js';
-import { registerCleanup } from '../shared/cleanup.js';
+import { registerCleanup } from '../common/cleanup.js';
 import {
   TransportBusyError,
   TransportError,

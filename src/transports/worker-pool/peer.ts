@@ -1,8 +1,8 @@
 import { threadId } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { runJob } from '../shared/jobs.js';
-import type { PeerEntry } from '../shared/peer-entry.js';
-import { stopThisThread, writeFaultMarker } from '../shared/peer-fault.js';
+import { runJob } from '../common/jobs.js';
+import type { PeerEntry } from '../common/peer-entry.js';
+import { stopThisThread, writeFaultMarker } from '../common/peer-fault.js';
 import type { Payload } from '../types.js';
 import { dataBytes, decodePayload, encodePayload, epochNowMs, type PoolPong, type PoolReply, type PoolTask } from './messages.js';
 

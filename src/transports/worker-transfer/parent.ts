@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { PeerBase } from '../shared/peer-base.js';
-import { PendingReplies } from '../shared/pending-replies.js';
-import { WorkerOwner } from '../shared/worker-owner.js';
+import { PeerBase } from '../common/peer-base.js';
+import { PendingReplies } from '../common/pending-replies.js';
+import { WorkerOwner } from '../common/worker-owner.js';
 import { TransportError, type ExchangeResult, type Job, type Payload, type PeerOptions, type Transport, type TransportPeer } from '../types.js';
 import { fromWorkerPayload, toWorkerPayload, type WorkerReady, type WorkerReply, type WorkerRequest } from './messages.js';
 

@@ -1,8 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../../format/error.js';
-import { runJob } from '../shared/jobs.js';
-import type { PeerEntry } from '../shared/peer-entry.js';
-import { misbehaveInThread, takeFaultForReply } from '../shared/peer-fault.js';
+import { runJob } from '../common/jobs.js';
+import type { PeerEntry } from '../common/peer-entry.js';
+import { misbehaveInThread, takeFaultForReply } from '../common/peer-fault.js';
 import { fromWorkerPayload, toWorkerPayload, workerPayloadBytes, type WorkerReady, type WorkerReply, type WorkerRequest } from './messages.js';
 
 /**
@@ -15,7 +15,7 @@ export const workerTransferPeer: PeerEntry = () => {
   if (port === null) throw new Error('worker-transfer peer must run as a worker thread');
   port.on('message', (request: WorkerRequest) => {
     const send = (reply: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(reply, transfer);
-    // Null in every normal run; `npm run faults` makes the first request misbehave (shared/peer-fault.ts).
+    // Null in every normal run; `npm run faults` makes the first request misbehave (common/peer-fault.ts).
     const fault = takeFaultForReply();
     misbehaveInThread(fault, 'received');
     try {

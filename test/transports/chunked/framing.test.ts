@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { controlFrame, dataFrames, FRAME_HEADER_BYTES, frameHeader, FrameType, refusalReason } from '../../../src/transports/chunked/framing.js';
 import { ChunkedFrameReader } from '../../../src/transports/chunked/reader.js';
-import { feed } from '../shared/in-place-feed.js';
+import { feed } from '../common/in-place-feed.js';
 
 const message = Buffer.from('Mödling Hauptbahnhof, Wörgl Süd: a message in three frames');
 

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { controlFrame, dataFrames, FRAME_HEADER_BYTES, frameHeader, FrameType } from '../../../src/transports/chunked/framing.js';
 import type { ControlMessage } from '../../../src/transports/chunked/messages.js';
 import { ChunkedFrameReader } from '../../../src/transports/chunked/reader.js';
-import { FramingError, TruncatedError } from '../../../src/transports/shared/in-place-reader.js';
-import { feed, feedInReads } from '../shared/in-place-feed.js';
+import { FramingError, TruncatedError } from '../../../src/transports/common/in-place-reader.js';
+import { feed, feedInReads } from '../common/in-place-feed.js';
 
 const message = Buffer.from('Mödling Hauptbahnhof, Wörgl Süd: a message in three frames');
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FramingError, TruncatedError } from '../../../src/transports/shared/in-place-reader.js';
+import { FramingError, TruncatedError } from '../../../src/transports/common/in-place-reader.js';
 import { LENGTH_PREFIX_BYTES, lengthPrefix, LengthPrefixedReader } from '../../../src/transports/raw-socket/framing.js';
-import { feed, feedInReads } from '../shared/in-place-feed.js';
+import { feed, feedInReads } from '../common/in-place-feed.js';
 
 const first = Buffer.from('Wien Hbf → Graz Hbf');
 const second = Buffer.from('St. Pölten');

@@ -1,4 +1,4 @@
-import type { InPlaceReader } from '../../../src/transports/shared/in-place-reader.js';
+import type { InPlaceReader } from '../../../src/transports/common/in-place-reader.js';
 
 /**
  * What the kernel does under `onread`: the bytes available (`chunk`) land in the views the reader

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { peerArgs } from '../../../src/transports/shared/peer-entry.js';
-import { PendingReplies } from '../../../src/transports/shared/pending-replies.js';
-import { PrivateTempDir } from '../../../src/transports/shared/temp-dir.js';
+import { peerArgs } from '../../../src/transports/common/peer-entry.js';
+import { PendingReplies } from '../../../src/transports/common/pending-replies.js';
+import { PrivateTempDir } from '../../../src/transports/common/temp-dir.js';
 import { existsSync } from 'node:fs';
 
 describe('peerArgs', () => {

@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lengthPrefix, LengthPrefixedReader } from '../../../src/transports/raw-socket/framing.js';
-import { connectReadingInPlace, listen } from '../../../src/transports/shared/in-place-link/socket.js';
-import { FramingError, TruncatedError } from '../../../src/transports/shared/in-place-reader.js';
-import { PrivateTempDir } from '../../../src/transports/shared/temp-dir.js';
+import { connectReadingInPlace, listen } from '../../../src/transports/common/in-place-link/socket.js';
+import { FramingError, TruncatedError } from '../../../src/transports/common/in-place-reader.js';
+import { PrivateTempDir } from '../../../src/transports/common/temp-dir.js';
 
 // The onread plumbing on a real Unix socket: what the kernel delivers lands in the reader's views.
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseVmHwmBytes, processPeakRssBytes, readOwnPeakRssBytes, throttled } from '../../../src/transports/shared/peak-rss.js';
+import { parseVmHwmBytes, processPeakRssBytes, readOwnPeakRssBytes, throttled } from '../../../src/transports/common/peak-rss.js';
 
 describe('peak RSS from VmHWM', () => {
   it('parses the VmHWM line of a status text in bytes, null without one', () => {
