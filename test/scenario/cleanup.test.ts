@@ -25,7 +25,8 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   }
 }
 
-describe('cleanup', () => {
+// Side by side: each run waits for its own processes and port, and signals only its own CLI.
+describe.concurrent('cleanup', () => {
   it.each([
     ['single-thread', 'SIGINT', 130],
     ['cluster', 'SIGTERM', 143],

@@ -14,10 +14,10 @@ announceRedisSkip('queue scenario tests');
 // The CLI inherits TMPDIR: its private Redis dir lands in this file's own temp dir.
 useOwnTempDir();
 
-// Short runs: 2 s phases, no warm-up, no capacity phases, one import of 20,000 records (a second or
+// Short runs: 1 s phases (the under-load one runs on until its import ends), no warm-up, no capacity phases, one import of 20,000 records (a second or
 // two of diff work).
 // The lock lives 2 s, so a killed worker's job is taken again within about 4 s.
-const SHORT = ['--duration', '2', '--warmup', '0', '--rate', '20', '--imports', '1', '--capacity', '0', '--json'];
+const SHORT = ['--duration', '1', '--warmup', '0', '--rate', '20', '--imports', '1', '--capacity', '0', '--json'];
 const LONG_IMPORT = ['--records', '20000'];
 
 let outDir: string;

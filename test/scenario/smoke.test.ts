@@ -8,8 +8,9 @@ import { validateResult } from '../../src/results/store.js';
 import { runCli } from '../helpers/cli.js';
 import { waitAllGone, watchDescendants } from '../helpers/processes.js';
 
-// A few seconds per scenario with a small import: checks wiring, files and cleanup, not speed.
-const SMOKE_ARGS = ['--duration', '2', '--warmup', '0.5', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300', '--capacity', '1', '--capacity-connections', '4'];
+// A few seconds per scenario with a small import (1 s phases: 20 light requests each): checks wiring,
+// files and cleanup, not speed.
+const SMOKE_ARGS = ['--duration', '1', '--warmup', '0.5', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300', '--capacity', '1', '--capacity-connections', '4'];
 
 let outDir: string;
 let tmpDir: string;
@@ -41,7 +42,7 @@ describe.each(scenarios.map((s) => [s.id, s] as const))('scenario %s (smoke)', (
     const result = validateResult(onDisk) as CompletedScenarioResult;
     expect(result.state).toBe('completed');
     expect(result.scenario).toBe(id);
-    expect(result.config).toMatchObject({ durationS: 2, rate: 20, records: 2000, imports: 1, capacityS: 1, capacityConnections: 4 });
+    expect(result.config).toMatchObject({ durationS: 1, rate: 20, records: 2000, imports: 1, capacityS: 1, capacityConnections: 4 });
     for (const phase of [result.phases.baseline, result.phases.underLoad]) {
       expect(phase.requests).toBeGreaterThan(0);
       expect(phase.latencyMs.max).toBeGreaterThanOrEqual(phase.latencyMs.p50);
