@@ -80,13 +80,13 @@ describe.each(scenarios.map((s) => [s.id, s] as const))('scenario %s (smoke)', (
         expect(phase.rpsPerSecond).toHaveLength(1);
         expect(phase.errors + phase.timeouts + phase.non2xx).toBe(0);
         expect(Object.keys(result.eventLoop)).toEqual(expect.arrayContaining(Object.keys(phase.requestsByPid)));
-    }
-    expect(capacity!.idle.requests).toBeGreaterThan(0);
-    expect(capacity!.idle.imports).toEqual([]);
-    expect(capacity!.duringImports.imports.length).toBeGreaterThan(0);
-    expect(capacity!.duringImports.imports.every((imp) => imp.ok)).toBe(true);
-    // The HTTP threads' CPU time, read from /proc around each phase: some in each.
-    if (process.platform === 'linux') for (const phase of [capacity!.idle, capacity!.duringImports]) expect(phase.httpThreadCpuMs).toBeGreaterThan(0);
+        // The HTTP threads' CPU time, read from /proc around each phase: some in each.
+        if (process.platform === 'linux') expect(phase.httpThreadCpuMs).toBeGreaterThan(0);
+      }
+      expect(capacity!.idle.requests).toBeGreaterThan(0);
+      expect(capacity!.idle.imports).toEqual([]);
+      expect(capacity!.duringImports.imports.length).toBeGreaterThan(0);
+      expect(capacity!.duringImports.imports.every((imp) => imp.ok)).toBe(true);
     }
 
     if (id === 'cluster') {
