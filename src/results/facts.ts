@@ -101,6 +101,8 @@ export function httpThreadFacts(idle: Capacity, duringImports: Capacity): HttpTh
   const idleCpuMs = idle.httpThreadCpuMs;
   const duringCpuMs = duringImports.httpThreadCpuMs;
   if (idleCpuMs === undefined || idleCpuMs === null || duringCpuMs === undefined || duringCpuMs === null) return null;
+  // Before the window matched the phase, the during-imports CPU ran on past it: not comparable.
+  if (idle.httpThreadCpuWindow !== 'phase' || duringImports.httpThreadCpuWindow !== 'phase') return null;
   if (idleCpuMs <= 0 || duringCpuMs <= 0 || idle.durationMs <= 0 || duringImports.durationMs <= 0) return null;
   const idlePerCpuSecond = idle.requests / (idleCpuMs / 1000);
   const duringImportsPerCpuSecond = duringImports.requests / (duringCpuMs / 1000);

@@ -216,6 +216,12 @@ export interface Capacity {
    * in results from before it was recorded.
    */
   httpThreadCpuMs?: number | null;
+  /**
+   * 'phase': httpThreadCpuMs covers autocannon's phase exactly. Absent in the first results that had
+   * httpThreadCpuMs, whose during-imports window ran on until the last import ended (longer than the
+   * phase): their CPU figures are not used.
+   */
+  httpThreadCpuWindow?: 'phase';
   /** Imports run back to back through the phase; empty for the idle phase. */
   imports: CapacityImport[];
 }

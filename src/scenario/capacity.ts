@@ -61,23 +61,28 @@ export async function measureCapacity(plan: CapacityPlan, hooks: CapacityHooks):
   hooks.log(`capacity, idle: autocannon closed loop on ${plan.connections} connections for ${plan.durationS} s`);
   hooks.onPhase?.('capacityIdle');
   const idleCpu = httpThreadCpu(plan.servingPids);
-  const idle = { ...summarizeCapacity(await runCapacity(options, hooks.signal), []), httpThreadCpuMs: idleCpu() };
+  const idle = { ...summarizeCapacity(await runCapacity(options, hooks.signal), []), httpThreadCpuMs: idleCpu(), httpThreadCpuWindow: 'phase' as const };
   hooks.checkAborted();
 
   hooks.log(`capacity during imports: the same while imports of ${plan.records} records run back to back`);
   hooks.onPhase?.('capacityImports');
   const importsStartMs = performance.now();
   const duringCpu = httpThreadCpu(plan.servingPids);
+  let duringImportsCpuMs: number | null = null;
   // allSettled: if autocannon fails, the imports still end with the phase before the error is thrown.
   const [measured, imported] = await Promise.allSettled([
-    runCapacity(options, hooks.signal),
+    // The CPU window ends with autocannon's phase, not with the last import (which runs on past it):
+    // the requests it is divided by are the phase's.
+    runCapacity(options, hooks.signal).then((recording) => {
+      duringImportsCpuMs = duringCpu();
+      return recording;
+    }),
     runImportsBackToBack(
       { baseUrl: plan.baseUrl, records: plan.records, changes: plan.changes, workPerRecord: plan.workPerRecord, phaseMs: plan.durationS * 1000, timeoutMs: plan.importTimeoutMs, ...(hooks.onImport ? { onImport: hooks.onImport } : {}) },
       importsStartMs,
       hooks.signal,
     ),
   ]);
-  const duringImportsCpuMs = duringCpu();
   hooks.checkAborted();
   if (measured.status === 'rejected') throw measured.reason;
   if (imported.status === 'rejected') throw imported.reason;
@@ -85,5 +90,5 @@ export async function measureCapacity(plan: CapacityPlan, hooks: CapacityHooks):
   const rawImports = imported.value;
   const shiftMs = importsStartMs - recording.startedAtPerfMs;
   const imports: ImportRecord[] = rawImports.map((imp) => ({ ...imp, startedAtMs: Math.round(imp.startedAtMs + shiftMs) }));
-  return { idle, duringImports: { ...summarizeCapacity(recording, imports), httpThreadCpuMs: duringImportsCpuMs } };
+  return { idle, duringImports: { ...summarizeCapacity(recording, imports), httpThreadCpuMs: duringImportsCpuMs, httpThreadCpuWindow: 'phase' as const } };
 }

@@ -48,6 +48,8 @@ function withCpu(result: CompletedScenarioResult, idleCpuMs: number, duringCpuMs
   const capacity = structuredClone(result.capacity!);
   capacity.idle.httpThreadCpuMs = idleCpuMs;
   capacity.duringImports.httpThreadCpuMs = duringCpuMs;
+  capacity.idle.httpThreadCpuWindow = 'phase';
+  capacity.duringImports.httpThreadCpuWindow = 'phase';
   if (duringRequests !== undefined) capacity.duringImports.requests = duringRequests;
   return { ...result, capacity };
 }
@@ -70,6 +72,9 @@ describe("where the capacity went: the HTTP thread's CPU", () => {
     expect(capacityFacts(completedScenario('cluster'))!.httpThread).toBeNull();
     expect(httpThreadFacts({ ...forkSend.capacity!.idle, httpThreadCpuMs: null }, forkSend.capacity!.duringImports)).toBeNull();
     expect(httpThreadFacts({ ...forkSend.capacity!.idle, httpThreadCpuMs: 0 }, forkSend.capacity!.duringImports)).toBeNull();
+    // The first results with the figure measured the during-imports CPU past the phase's end: unused.
+    const { httpThreadCpuWindow: _window, ...unwindowed } = forkSend.capacity!.duringImports;
+    expect(httpThreadFacts(forkSend.capacity!.idle, unwindowed)).toBeNull();
   });
 
   it("the run summary's sentence says which loss it was", () => {
