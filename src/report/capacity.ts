@@ -55,8 +55,7 @@ export function capacityCpu(results: ReadonlyMap<string, ScenarioResult>): strin
   const parts = rows.map(
     ({ id, cpu }) => `${id} ${cpu.idleCores.toFixed(2)} → ${cpu.duringImportsCores.toFixed(2)} cores, ${formatPercent(cpu.perCpuSecondKept)}`,
   );
-  const offloaded = rows.filter(({ cpu }) => cpu.perCpuSecondKept >= 0.5);
-  const cpuBound = offloaded.filter(({ cpu }) => cpu.perCpuSecondKept >= 0.8 && cpu.duringImportsCores < 0.8 * cpu.idleCores);
+  const cpuBound = rows.filter(({ cpu }) => cpu.lostCpuNotEfficiency);
   const reading =
     cpuBound.length > 0
       ? ` For ${cpuBound.map(({ id }) => id).join(', ')} the capacity lost during imports is CPU time the HTTP thread did not get ` +

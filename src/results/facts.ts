@@ -94,6 +94,11 @@ export interface HttpThreadFacts {
   duringImportsPerCpuSecond: number;
   /** duringImportsPerCpuSecond / idlePerCpuSecond. */
   perCpuSecondKept: number;
+  /**
+   * The thread answered nearly as many requests per CPU-second (>= 80%) but got markedly less CPU
+   * (< 80% of idle): the capacity it lost is CPU the import's process took, not work added to it.
+   */
+  lostCpuNotEfficiency: boolean;
 }
 
 /** Null when either phase lacks the CPU figure or had no CPU time to divide by. */
@@ -106,12 +111,16 @@ export function httpThreadFacts(idle: Capacity, duringImports: Capacity): HttpTh
   if (idleCpuMs <= 0 || duringCpuMs <= 0 || idle.durationMs <= 0 || duringImports.durationMs <= 0) return null;
   const idlePerCpuSecond = idle.requests / (idleCpuMs / 1000);
   const duringImportsPerCpuSecond = duringImports.requests / (duringCpuMs / 1000);
+  const idleCores = idleCpuMs / idle.durationMs;
+  const duringImportsCores = duringCpuMs / duringImports.durationMs;
+  const perCpuSecondKept = duringImportsPerCpuSecond / idlePerCpuSecond;
   return {
-    idleCores: idleCpuMs / idle.durationMs,
-    duringImportsCores: duringCpuMs / duringImports.durationMs,
+    idleCores,
+    duringImportsCores,
     idlePerCpuSecond,
     duringImportsPerCpuSecond,
-    perCpuSecondKept: duringImportsPerCpuSecond / idlePerCpuSecond,
+    perCpuSecondKept,
+    lostCpuNotEfficiency: perCpuSecondKept >= 0.8 && duringImportsCores < 0.8 * idleCores,
   };
 }
 

@@ -42,7 +42,7 @@ export function httpThreadSentence(facts: HttpThreadFacts, cores: number): strin
     `HTTP thread CPU: ${cpu(facts.idleCores)} cores idle, ${cpu(facts.duringImportsCores)} during imports; per CPU-second it answered ` +
     `${formatNumber(facts.idlePerCpuSecond)} requests idle and ${formatNumber(facts.duringImportsPerCpuSecond)} during imports (${formatPercent(facts.perCpuSecondKept)}).`;
   if (facts.perCpuSecondKept < 0.5) return `${base} The CPU it got went to the import, not to requests.`;
-  if (facts.perCpuSecondKept >= 0.8 && facts.duringImportsCores < 0.8 * facts.idleCores) {
+  if (facts.lostCpuNotEfficiency) {
     return `${base} The capacity lost is CPU time the thread did not get (the import's process and the load generator share the machine's ${cores} cores), not work added to each request.`;
   }
   return base;

@@ -67,7 +67,10 @@ describe("where the capacity went: the HTTP thread's CPU", () => {
       idlePerCpuSecond: 14500 / 4.8,
       duringImportsPerCpuSecond: 2500,
       perCpuSecondKept: 2500 / (14500 / 4.8),
+      lostCpuNotEfficiency: true,
     });
+    // single-thread kept its CPU and lost the requests: not the CPU-starved case.
+    expect(capacityFacts(single)!.httpThread!.lostCpuNotEfficiency).toBe(false);
     // Results from before the figure, or a phase with no CPU to divide by: no facts, not zeros.
     expect(capacityFacts(completedScenario('cluster'))!.httpThread).toBeNull();
     expect(httpThreadFacts({ ...forkSend.capacity!.idle, httpThreadCpuMs: null }, forkSend.capacity!.duringImports)).toBeNull();
