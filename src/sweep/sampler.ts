@@ -24,13 +24,17 @@ export interface SamplingRule {
 }
 
 /**
- * The default sweep: at least 3 warm-up exchanges and 100 ms, then at least 5 samples and 200 ms;
+ * The default sweep: at least 3 warm-up exchanges and 300 ms, then at least 5 samples and 200 ms;
  * samples stop after 10 s in all (a 7 s exchange gets 2 samples, a 30 s one gets 1: its point says so
  * in `samples`, and its margin of error is unknown rather than small).
  */
 export const DEFAULT_SAMPLING: SamplingRule = {
   warmupMinCount: 3,
-  warmupMinMs: 100,
+  // Small messages need 300 ms: a fresh peer's 1 KiB echo took 0.10-0.30 ms over its first thousand
+  // exchanges, while both processes' JIT compiled (on the same 2 cores), and settled near 0.05 ms
+  // only after 1,000-2,000 (about 200-300 ms); 100 ms of warm-up left every transport's first
+  // size sampled mid-compilation.
+  warmupMinMs: 300,
   warmupMaxMs: 1000,
   minSamples: 5,
   minTimeMs: 200,
@@ -41,7 +45,7 @@ export const DEFAULT_SAMPLING: SamplingRule = {
 /** --quick: the same shape, smaller minima, so the whole quick sweep stays within a minute. */
 export const QUICK_SAMPLING: SamplingRule = {
   warmupMinCount: 2,
-  warmupMinMs: 25,
+  warmupMinMs: 100,
   warmupMaxMs: 250,
   minSamples: 3,
   minTimeMs: 50,

@@ -26,12 +26,12 @@ function drive(rule: SamplingRule, roundTripMs: (index: number) => number): { sa
 
 const count = (phases: ExchangePhase[], phase: ExchangePhase): number => phases.filter((p) => p === phase).length;
 
-describe('Sampler stopping rule (default: warm-up >= 3 and >= 100 ms, capped at 1 s; samples >= 5 and >= 200 ms, at most 10,000 or 10 s)', () => {
-  it('small, fast exchanges: warm-up runs to 100 ms, sampling to 200 ms', () => {
+describe('Sampler stopping rule (default: warm-up >= 3 and >= 300 ms, capped at 1 s; samples >= 5 and >= 200 ms, at most 10,000 or 10 s)', () => {
+  it('small, fast exchanges: warm-up runs to 300 ms, sampling to 200 ms', () => {
     const { sampler, phases } = drive(DEFAULT_SAMPLING, () => 0.25);
     expect(phases[0]).toBe('cold');
-    expect(count(phases, 'warm-up')).toBe(399); // 400 x 0.25 ms = 100 ms, the cold one included
-    expect(sampler.warmupCount).toBe(400);
+    expect(count(phases, 'warm-up')).toBe(1199); // 1200 x 0.25 ms = 300 ms, the cold one included
+    expect(sampler.warmupCount).toBe(1200);
     expect(sampler.samplesMs).toHaveLength(800); // 800 x 0.25 ms = 200 ms
     expect(sampler.firstRoundTripMs).toBe(0.25);
   });
@@ -39,7 +39,7 @@ describe('Sampler stopping rule (default: warm-up >= 3 and >= 100 ms, capped at 
   it('the cold first round trip is kept apart and never sampled', () => {
     const { sampler } = drive(DEFAULT_SAMPLING, (i) => (i === 0 ? 80 : 10));
     expect(sampler.firstRoundTripMs).toBe(80);
-    expect(sampler.warmupCount).toBe(3); // 80 + 10 + 10 = 100 ms after 3 exchanges: both minima met
+    expect(sampler.warmupCount).toBe(23); // 80 + 22 x 10 = 300 ms after 23 exchanges: both minima met
     expect(sampler.samplesMs).toHaveLength(20); // 20 x 10 ms = 200 ms
     expect(sampler.samplesMs.every((ms) => ms === 10)).toBe(true);
   });
@@ -73,7 +73,7 @@ describe('Sampler stopping rule (default: warm-up >= 3 and >= 100 ms, capped at 
 
   it('stops at the maximum count when exchanges are too fast to reach the minimum time', () => {
     const { sampler } = drive(DEFAULT_SAMPLING, () => 2 ** -7); // 7.8 us, exact in binary
-    expect(sampler.warmupCount).toBe(12_800); // 12,800 x 2^-7 ms = 100 ms
+    expect(sampler.warmupCount).toBe(38_400); // 38,400 x 2^-7 ms = 300 ms
     expect(sampler.samplesMs).toHaveLength(10_000); // only 78 ms of samples, but the cap
   });
 

@@ -4,9 +4,12 @@ import type { ControlMessage } from './messages.js';
 import { ChunkedFrameReader } from './reader.js';
 
 // One end of a chunked link, used the same way by parent and peer. Sending a message:
-//   announce(size) -> wait for "ready" (or "refused") -> data frames.
+//   announce(size) -> wait for "ready" (or "refused") -> data frames,
+// or, for a message within the standing allowance (eagerMaxBytes, both sides agree on it at start):
+//   announce(size) + data frames at once.
 // Receiving (reader.ts, in place): on announce, refuse above the maximum before allocating, else
-// answer "ready" and allocate the whole message once; the data frames land straight in it.
+// allocate the whole message once (answering "ready" when the sender waits for it); the data
+// frames land straight in it.
 
 export interface EndpointHandlers {
   message(message: Buffer): void;
@@ -19,6 +22,12 @@ export interface EndpointHandlers {
 export interface EndpointOptions {
   maxMessageBytes: number;
   frameBytes: number;
+  /**
+   * The standing allowance: a message up to this size (and up to maxMessageBytes) is sent right
+   * behind its announce, and its receiver answers no "ready". Both ends of a link must be given the
+   * same figure (the parent passes its own to the peer). 0: every message waits for "ready".
+   */
+  eagerMaxBytes: number;
 }
 
 export class RefusedError extends Error {
@@ -68,10 +77,24 @@ export class ChunkedEndpoint {
   send(parts: Buffer[], sizeBytes: number): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.outgoing) return Promise.reject(new Error('a message is already being sent'));
+    const announce = controlFrame({ type: 'announce', sizeBytes });
+    if (this.isEager(sizeBytes)) {
+      this.write([announce, ...dataFrames(parts, this.options.frameBytes)]);
+      return Promise.resolve();
+    }
     return new Promise((resolve, reject) => {
       this.outgoing = { parts, resolve, reject };
-      this.write([controlFrame({ type: 'announce', sizeBytes })]);
+      this.write([announce]);
     });
+  }
+
+  /**
+   * Whether a message of this size goes without the "ready" round trip. The handshake lets a receiver
+   * refuse or prepare before a big message arrives; a small one it can always take, and the wait
+   * for "ready" would be most of its round trip (at 1 KiB, twice the time the data takes).
+   */
+  private isEager(sizeBytes: number): boolean {
+    return this.options.eagerMaxBytes > 0 && sizeBytes <= Math.min(this.options.eagerMaxBytes, this.options.maxMessageBytes);
   }
 
   // Runs inside the reader's commit: a throw here is a FramingError that drops the inbound connection.
@@ -85,7 +108,7 @@ export class ChunkedEndpoint {
           return;
         }
         // "ready" first: an empty message is delivered by expectMessage at once, and its answer must follow.
-        this.write([controlFrame({ type: 'ready' })]);
+        if (!this.isEager(message.sizeBytes)) this.write([controlFrame({ type: 'ready' })]);
         this.reader.expectMessage(message.sizeBytes);
         return;
       }

@@ -7,10 +7,10 @@ import type { PrivateTempDir } from '../common/temp-dir.js';
 import { TransportError, type ExchangeResult, type Job, type Payload, type PeerOptions, type Transport, type TransportPeer } from '../types.js';
 import { ChunkedEndpoint, RefusedError } from './endpoint.js';
 import { FramingError } from './framing.js';
-import { CHUNKED_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES } from './messages.js';
+import { CHUNKED_EAGER_MAX_BYTES, CHUNKED_FRAME_BYTES, DEFAULT_MAX_MESSAGE_BYTES } from './messages.js';
 
 // Parent side of chunked (the protocol: messages.ts). The parent forks the peer with [to-peer path,
-// from-peer path, max message bytes, frame bytes] and opens the in-place link with it
+// from-peer path, max message bytes, frame bytes, eager max bytes] and opens the in-place link with it
 // (common/in-place-link): each side reads what the other writes straight into the announced message.
 
 type Outcome = { ok: true; message: Buffer } | { ok: false; error: TransportError };
@@ -96,14 +96,18 @@ export const chunkedTransport: Transport = {
     const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     let peer: ChunkedPeer | null = null;
     const endpoint = new ChunkedEndpoint(
-      { maxMessageBytes, frameBytes: CHUNKED_FRAME_BYTES },
+      { maxMessageBytes, frameBytes: CHUNKED_FRAME_BYTES, eagerMaxBytes: CHUNKED_EAGER_MAX_BYTES },
       {
         message: (message) => peer?.onMessage(message),
         refusedIncoming: (reason) => peer?.onRefusedIncoming(reason),
         failed: (error) => peer?.onFailed(error),
       },
     );
-    const { owner, dir, link } = await startLinkedPeer('chunked', options, endpoint.reader, [String(maxMessageBytes), String(CHUNKED_FRAME_BYTES)]);
+    const { owner, dir, link } = await startLinkedPeer('chunked', options, endpoint.reader, [
+      String(maxMessageBytes),
+      String(CHUNKED_FRAME_BYTES),
+      String(CHUNKED_EAGER_MAX_BYTES),
+    ]);
     endpoint.attach(link);
     peer = new ChunkedPeer(owner, dir, endpoint, options);
     return peer;

@@ -38,17 +38,18 @@ function sendFaulty(fault: PeerFault, socket: net.Socket, endpoint: ChunkedEndpo
 
 /**
  * Peer side of chunked (the protocol: messages.ts; argv: to-peer path, from-peer path, max message
- * bytes, frame bytes): opens the in-place link and answers each request message with one message.
+ * bytes, frame bytes, eager max bytes): opens the in-place link and answers each request message with one message.
  */
 export const chunkedPeer: PeerEntry = (args) => {
-  const [toPeer, fromPeer, maxMessageBytes, frameBytes] = peerArgs('chunked', args, [
+  const [toPeer, fromPeer, maxMessageBytes, frameBytes, eagerMaxBytes] = peerArgs('chunked', args, [
     'to-peer socket path',
     'from-peer socket path',
     'max message bytes',
     'frame bytes',
+    'eager max bytes',
   ]);
   let outbound: net.Socket | null = null;
-  const endpoint: ChunkedEndpoint = new ChunkedEndpoint({ maxMessageBytes: Number(maxMessageBytes), frameBytes: Number(frameBytes) }, {
+  const endpoint: ChunkedEndpoint = new ChunkedEndpoint({ maxMessageBytes: Number(maxMessageBytes), frameBytes: Number(frameBytes), eagerMaxBytes: Number(eagerMaxBytes) }, {
     message: (message) => {
       const parts = answerEnvelope(message);
       const sizeBytes = parts.reduce((sum, part) => sum + part.length, 0);
