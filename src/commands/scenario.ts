@@ -47,6 +47,7 @@ export interface ScenarioArgs extends QueueArgs {
   port: string;
   'import-timeout': string;
   'child-heap-mb'?: string;
+  'import-nice'?: string;
   capacity: string;
   'capacity-connections': string;
   'max-imports'?: string;
@@ -70,6 +71,13 @@ const STALL_COVERED_S = 5;
 
 /** Options only the worker-pool scenario reads: given to another scenario, they are a mistake, not a no-op. */
 const WORKER_POOL_ONLY = ['handoff', 'max-queue'] as const;
+/**
+ * Offloaded imports run at nice 10 (what `nice` adds by default): background work, as a back-office
+ * server would run it. On 2 cores, with the load generator on the same machine, an import at the
+ * server's own priority took a share of the cores the server needed (see README, capacity).
+ */
+export const DEFAULT_IMPORT_NICE = 10;
+
 /** worker-pool's default queue: this many imports may wait per worker. */
 const QUEUE_PER_WORKER = 4;
 
@@ -122,6 +130,7 @@ export function resolveScenarioConfig(args: ScenarioArgs): ScenarioRunConfig {
       args['child-heap-mb'] === undefined
         ? null
         : parseNumber('child-heap-mb', args['child-heap-mb'], { min: 16, max: 65_536, integer: true }),
+    importNice: args['import-nice'] === undefined ? DEFAULT_IMPORT_NICE : parseNumber('import-nice', args['import-nice'], { min: 0, max: 19, integer: true }),
     concurrency,
     capacityS: parseNumber('capacity', args.capacity, { min: 0, max: 600, integer: true }),
     capacityConnections: parseNumber('capacity-connections', args['capacity-connections'], { min: 1, max: 1000, integer: true }),
@@ -167,6 +176,13 @@ export const SCENARIO_RUN_OPTIONS: OptionSpec[] = [
     default: '',
     describe: "IPC scenarios: run children with this heap limit (MB); worker-pool: each worker's (resourceLimits)",
     only: ipcScenarioIds(),
+  },
+  {
+    name: 'import-nice',
+    kind: 'number',
+    default: String(DEFAULT_IMPORT_NICE),
+    describe:
+      "nice value (0-19) of imports that run outside the HTTP process (children, worker-pool's threads, the queue's local workers), so the OS serves the server first when cores run short; 0: the same priority, as in the talk",
   },
   { name: 'capacity', kind: 'number', default: '5', describe: 'seconds of each closed-loop capacity phase (idle, during imports); 0 skips them' },
   { name: 'capacity-connections', kind: 'number', default: '10', describe: 'connections of the capacity phases (autocannon, closed loop)' },

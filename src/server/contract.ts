@@ -21,6 +21,8 @@ export interface ServeConfig {
   importTimeoutMs: number;
   /** Children run with --max-old-space-size, to reproduce a smaller server. */
   childHeapMb: number | null;
+  /** The nice value offloaded imports run at (children, pool threads, the queue's local workers); 0: the server's own. */
+  importNice: number;
   /** Imports each serving process takes in flight at once; more are answered 503 with Retry-After. */
   maxImports: number;
   /** worker-pool: how the records cross to a worker, and how many imports may wait for one. */

@@ -16,6 +16,7 @@ const config: ServeConfig = {
   pool: false,
   importTimeoutMs: 20_000,
   childHeapMb: null,
+  importNice: 0,
   maxImports: 2,
 };
 

@@ -21,6 +21,7 @@ const config = (overrides: Partial<ServeConfig> = {}): ServeConfig => ({
   pool: false,
   importTimeoutMs: 60_000,
   childHeapMb: null,
+  importNice: 0,
   maxImports: 100,
   workerPool: { handoff: 'clone', maxQueue: 4 },
   ...overrides,

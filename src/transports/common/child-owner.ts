@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import { compiledEntry } from '../../paths.js';
 import type { TransportId } from '../registry.js';
 import { TransportError, type PeerOptions } from '../types.js';
@@ -21,6 +22,8 @@ export interface ForkPeerOptions {
   peerFault?: PeerFaultSpec;
   /** Extra environment (a secret the peer needs: never on its command line). */
   env?: NodeJS.ProcessEnv;
+  /** PeerOptions.niceness: set right after the fork, before the peer starts its own threads. */
+  niceness?: number;
 }
 
 /**
@@ -46,6 +49,7 @@ export class ChildOwner implements PeerOwner {
     });
     if (this.child.pid === undefined) throw new TransportError('error', `could not fork the ${options.transportId} peer`);
     this.pid = this.child.pid;
+    if (options.niceness !== undefined) lowerPriority(this.pid, options.niceness);
     this.child.stderr?.setEncoding('utf8');
     this.child.stderr?.on('data', (text: string) => {
       this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL_CHARS);
@@ -112,6 +116,18 @@ export class ChildOwner implements PeerOwner {
 }
 
 /**
+ * Gives `pid` the nice value `niceness` (raising it needs no privilege). A peer already gone by now
+ * is noticed by its owner as it ends; nothing to do here.
+ */
+function lowerPriority(pid: number, niceness: number): void {
+  try {
+    os.setPriority(pid, niceness);
+  } catch {
+    // ESRCH: it ended at once; its 'close' says how
+  }
+}
+
+/**
  * Forks the peer of `transportId` and waits for its first message, `{ type: 'ready' }` (every
  * forked peer sends it once it listens or is connected), within the timeout.
  */
@@ -125,6 +141,7 @@ export async function startForkedPeer(
     transportId,
     args,
     childHeapMb: options.childHeapMb,
+    ...(options.niceness !== undefined ? { niceness: options.niceness } : {}),
     serialization,
     ...(options.peerFault ? { peerFault: options.peerFault } : {}),
   });

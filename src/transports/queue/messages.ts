@@ -71,6 +71,8 @@ export interface LocalWorkerConfig {
   concurrency: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /** PeerOptions.niceness of the worker process (its parent sets it at fork); absent: the parent's. */
+  niceness?: number;
 }
 
 /** A forked local worker process to its parent, over the IPC channel. */

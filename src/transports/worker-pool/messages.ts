@@ -123,3 +123,9 @@ export function retryAfterS(recentRunMs: readonly number[], workers: number): nu
   const meanMs = recentRunMs.reduce((a, b) => a + b, 0) / recentRunMs.length;
   return Math.max(1, Math.ceil(meanMs / Math.max(1, workers) / 1000));
 }
+
+/** What every pool thread is started with (piscina's workerData). */
+export interface PoolWorkerData {
+  /** PeerOptions.niceness: the worker sets it on its own thread as it loads. */
+  niceness?: number;
+}

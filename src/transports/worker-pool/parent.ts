@@ -14,7 +14,7 @@ import {
   type Transport,
   type TransportPeer,
 } from '../types.js';
-import { decodePayload, encodePayload, epochNowMs, POOL_FAULTS, retryAfterS, type PoolFault, type PoolPong, type PoolReply, type PoolTask } from './messages.js';
+import { decodePayload, encodePayload, epochNowMs, POOL_FAULTS, retryAfterS, type PoolFault, type PoolPong, type PoolReply, type PoolTask, type PoolWorkerData } from './messages.js';
 
 // Not in the talk: what a Node developer reaches for today. A piscina pool of worker threads in
 // this process; each exchange is one pool.run, several may be in flight, those past the pool's
@@ -167,6 +167,8 @@ export const workerPoolTransport: Transport = {
       // Enforced by PoolPeer (see exchange); given to piscina too, for what it does bound.
       maxQueue: settings.maxQueue,
       ...(settings.childHeapMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: settings.childHeapMb } } : {}),
+      // Each worker lowers its own thread's priority as it loads (peer.ts): the pool's threads are not ours to reach.
+      ...(settings.niceness !== undefined ? { workerData: { niceness: settings.niceness } satisfies PoolWorkerData } : {}),
     });
     const peer = new PoolPeer(pool, settings);
     // Start-up ends once every worker has loaded the task code and answered, so the first import
