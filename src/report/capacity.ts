@@ -1,6 +1,6 @@
 // The report's capacity sentences: how much of its idle capacity each design kept during imports,
 // and how much of the machine the load generator took. Pure: results in, text out.
-import { scenarioIds } from '../../scenarios/index.js';
+import { findScenario, scenarioIds } from '../../scenarios/index.js';
 import { formatNumber, formatPercent } from '../format/numbers.js';
 import { orderIds } from '../format/order.js';
 import { capacityFacts, completed, type CapacityFacts } from '../results/facts.js';
@@ -67,6 +67,28 @@ export function capacityCpu(results: ReadonlyMap<string, ScenarioResult>): strin
   );
 }
 
+/**
+ * At what priority the imports that leave the HTTP process ran (config.importNice; results from
+ * before the option have none: the server's own, 0). Null when no such scenario measured capacity.
+ */
+export function importPriority(results: ReadonlyMap<string, ScenarioResult>): string | null {
+  const byNice = new Map<number, string[]>();
+  for (const { id, facts } of measured(results)) {
+    if (!facts || findScenario(id)?.transport === undefined) continue;
+    const nice = completed(results.get(id))?.config.importNice;
+    const value = typeof nice === 'number' ? nice : 0;
+    byNice.set(value, [...(byNice.get(value) ?? []), id]);
+  }
+  if (byNice.size === 0) return null;
+  const parts = [...byNice].map(([nice, ids]) => (nice === 0 ? `${ids.join(', ')} at the server's own priority (nice 0, as in the talk)` : `${ids.join(', ')} at nice ${nice}`));
+  const lowered = [...byNice.keys()].some((nice) => nice > 0);
+  return (
+    `Imports that leave the HTTP process ran ${parts.join('; ')}` +
+    (lowered ? ' (`--import-nice`): when the cores run short the OS serves the HTTP thread first, and the import gets what is left.' : '.') +
+    ' single-thread and cluster import in an HTTP process, at its priority.'
+  );
+}
+
 /** The method section's capacity paragraph: how it is measured and what the load generator cost. */
 export function capacityMethod(results: ReadonlyMap<string, ScenarioResult>): string {
   const rows = measured(results).flatMap(({ id, facts }) => (facts ? [{ id, facts }] : []));
@@ -78,9 +100,11 @@ export function capacityMethod(results: ReadonlyMap<string, ScenarioResult>): st
   const busiest = rows.reduce((a, b) => (b.facts.loadGeneratorCpuShare > a.facts.loadGeneratorCpuShare ? b : a));
   const cores = completed(results.get(busiest.id))?.env.cores ?? 0;
   const cpu = capacityCpu(results);
+  const priority = importPriority(results);
   return (
     `${how} The load generator runs on the same machine: it used up to ${formatPercent(busiest.facts.loadGeneratorCpuShare)} ` +
     `of its ${cores} cores (${busiest.id}), CPU the server could not use, so every capacity figure is a lower bound.` +
+    (priority ? ` ${priority}` : '') +
     (cpu ? `\n\n${cpu}` : '')
   );
 }

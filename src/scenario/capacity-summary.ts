@@ -1,5 +1,6 @@
 // The capacity part of the end-of-run summary: a table of both closed-loop phases and sentences
 // computed from them. Pure: results in, text out.
+import { findScenario } from '../../scenarios/index.js';
 import { formatDurationMs, formatNumber, formatPercent } from '../format/numbers.js';
 import { textTable } from '../format/text-table.js';
 import { capacityFacts, type HttpThreadFacts } from '../results/facts.js';
@@ -48,6 +49,12 @@ export function httpThreadSentence(facts: HttpThreadFacts, cores: number): strin
   return base;
 }
 
+/** " (at nice N)" where the imports left the HTTP process below its priority (--import-nice). */
+function niceNote(result: CompletedScenarioResult): string {
+  const nice = result.config.importNice;
+  return typeof nice === 'number' && nice > 0 && findScenario(result.scenario)?.transport !== undefined ? ` (at nice ${nice})` : '';
+}
+
 /** What the capacity phases say, in sentences. */
 export function capacityConclusions(result: CompletedScenarioResult): string[] {
   const facts = capacityFacts(result);
@@ -56,7 +63,7 @@ export function capacityConclusions(result: CompletedScenarioResult): string[] {
   }
   const lines = [
     `Capacity (autocannon, closed loop on ${facts.connections} connections): ${formatNumber(facts.idleRps)} req/s idle, ` +
-      `${formatNumber(facts.duringImportsRps)} req/s while imports ran back to back: ${formatPercent(facts.keptShare)} of its idle capacity.`,
+      `${formatNumber(facts.duringImportsRps)} req/s while imports ran back to back${niceNote(result)}: ${formatPercent(facts.keptShare)} of its idle capacity.`,
   ];
   if (facts.httpThread) lines.push(httpThreadSentence(facts.httpThread, result.env.cores));
   if (facts.stuckOnBusyProcess) {

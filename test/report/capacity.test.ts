@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { capacityCell, capacityCpu, capacityMethod, capacitySummary } from '../../src/report/capacity.js';
+import { capacityCell, capacityCpu, capacityMethod, capacitySummary, importPriority } from '../../src/report/capacity.js';
 import { capacityFacts, httpThreadFacts } from '../../src/results/facts.js';
-import { httpThreadSentence } from '../../src/scenario/capacity-summary.js';
+import { capacityConclusions, httpThreadSentence } from '../../src/scenario/capacity-summary.js';
 import type { CompletedScenarioResult, ScenarioResult } from '../../src/results/schema.js';
 import { RUN_B, completedScenario, fixture, scenariosOf } from './builders.js';
 
@@ -37,9 +37,26 @@ describe('capacity in the report', () => {
       'Capacity: after the latency phases, autocannon (public API, closed loop: each connection sends its next light request as soon as ' +
         'the previous one is answered) runs once idle and once while imports run back to back; its latencies are closed-loop and not comparable ' +
         'with the open-loop figures above. The load generator runs on the same machine: it used up to 29.0% of its 2 cores (cluster), ' +
-        'CPU the server could not use, so every capacity figure is a lower bound.',
+        "CPU the server could not use, so every capacity figure is a lower bound. Imports that leave the HTTP process ran fork-send at the server's own " +
+        'priority (nice 0, as in the talk). single-thread and cluster import in an HTTP process, at its priority.',
     );
     expect(capacityMethod(scenariosOf(completedScenario('chunked', RUN_B)))).toMatch(/No result measured it\.$/);
+  });
+
+  it('says at what nice value the imports that leave the HTTP process ran (results from before --import-nice: 0)', () => {
+    const at = (result: CompletedScenarioResult, importNice: number): CompletedScenarioResult => ({ ...result, config: { ...result.config, importNice } });
+    const forkSend = at(completedScenario('fork-send'), 10);
+    expect(importPriority(scenariosOf(at(completedScenario('single-thread'), 10), forkSend))).toBe(
+      'Imports that leave the HTTP process ran fork-send at nice 10 (`--import-nice`): when the cores run short the OS serves the HTTP thread ' +
+        'first, and the import gets what is left. single-thread and cluster import in an HTTP process, at its priority.',
+    );
+    const chunkedBefore = { ...completedScenario('fork-send'), scenario: 'chunked' }; // measured capacity, no importNice recorded
+    expect(importPriority(scenariosOf(forkSend, chunkedBefore))).toContain("ran fork-send at nice 10; chunked at the server's own priority (nice 0, as in the talk) (`--import-nice`)");
+    expect(importPriority(scenariosOf(completedScenario('single-thread')))).toBeNull();
+    expect(capacityConclusions(forkSend)[0]).toBe(
+      'Capacity (autocannon, closed loop on 10 connections): 2900 req/s idle, 2730 req/s while imports ran back to back (at nice 10): 94.1% of its idle capacity.',
+    );
+    expect(capacityConclusions(at(completedScenario('single-thread'), 10))[0]).not.toContain('nice');
   });
 });
 
