@@ -13,8 +13,10 @@ import { LENGTH_PREFIX_BYTES, lengthPrefix, LengthPrefixedReader } from './frami
 // (two Unix socket connections, common/in-place-link), each message [uint32 BE length][envelope]:
 // the least a stream needs to tell messages apart. The receiver reads the prefix, allocates the
 // announced size once (after checking it against maxMessageBytes) and lets every read land straight
-// in that buffer (`onread`), so a message costs the kernel's copy and nothing else: no 64 KiB chunks
-// to concatenate. The envelope (common/envelope.ts) carries the job and payload kind.
+// in that buffer (`onread`), so a big message costs the kernel's copy and nothing else: no 64 KiB
+// chunks to concatenate. A small one arrives whole with its prefix in one read and is copied out
+// once (framing.ts): one syscall, not two. The envelope (common/envelope.ts) carries the job and
+// payload kind.
 
 type Waiting = { resolve: (message: Buffer) => void; reject: (error: Error) => void };
 

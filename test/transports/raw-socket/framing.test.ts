@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FramingError, TruncatedError } from '../../../src/transports/common/in-place-reader.js';
-import { LENGTH_PREFIX_BYTES, lengthPrefix, LengthPrefixedReader } from '../../../src/transports/raw-socket/framing.js';
+import { LENGTH_PREFIX_BYTES, lengthPrefix, LengthPrefixedReader, SCRATCH_BYTES } from '../../../src/transports/raw-socket/framing.js';
 import { feed, feedInReads } from '../common/in-place-feed.js';
 
 const first = Buffer.from('Wien Hbf → Graz Hbf');
@@ -27,14 +27,26 @@ describe('raw-socket length prefix', () => {
 });
 
 describe('LengthPrefixedReader (in place)', () => {
-  it('reads messages in one go: the prefix into 4 bytes, the body straight into its own buffer', () => {
+  it('small messages arrive whole in one read (prefixes and bodies), each copied out once and the receiver\'s to keep', () => {
     const { reader: r, messages } = reader();
     const views = feed(r, stream);
+    expect(views.map((v) => v.length)).toEqual([SCRATCH_BYTES]); // one read for all three
     expect(messages).toEqual([first, empty, second]);
-    // Exactly one view per prefix and per body: the kernel's copy is the only one.
-    expect(views.map((v) => v.length)).toEqual([4, first.length, 4, 4, second.length]);
+    feed(r, Buffer.concat([lengthPrefix(first.length), Buffer.alloc(first.length, 0)])); // the scratch buffer again
+    expect(messages[0]).toEqual(first);
+    r.end();
+  });
+
+  it('a message bigger than one read: what the first read brought is copied in, every later read lands straight in it', () => {
+    const big = Buffer.alloc(3 * SCRATCH_BYTES, 0xab);
+    big.write('Bregenz', 100_000);
+    const { reader: r, messages } = reader(4 * SCRATCH_BYTES);
+    const views = feed(r, Buffer.concat([lengthPrefix(big.length), big]));
+    expect(messages).toEqual([big]);
+    const alreadyThere = SCRATCH_BYTES - LENGTH_PREFIX_BYTES;
+    expect(views.map((v) => v.length)).toEqual([SCRATCH_BYTES, big.length - alreadyThere]);
     expect(views[1]!.buffer).toBe(messages[0]!.buffer);
-    expect(views[1]!.byteOffset).toBe(messages[0]!.byteOffset);
+    expect(views[1]!.byteOffset).toBe(messages[0]!.byteOffset + alreadyThere);
     r.end();
   });
 
@@ -59,7 +71,7 @@ describe('LengthPrefixedReader (in place)', () => {
     const { reader: r, messages } = reader();
     feed(r, stream.subarray(0, LENGTH_PREFIX_BYTES + first.length));
     expect(messages).toEqual([first]);
-    expect(r.nextBuffer()).toHaveLength(LENGTH_PREFIX_BYTES); // back to a prefix
+    expect(r.nextBuffer()).toHaveLength(SCRATCH_BYTES); // back between messages
   });
 
   it('a short read lands where the next read goes on', () => {
@@ -109,6 +121,10 @@ describe('LengthPrefixedReader (in place)', () => {
   it('a commit larger than the view handed out is a bug, not data', () => {
     const { reader: r } = reader();
     r.nextBuffer();
-    expect(() => r.commit(5)).toThrow('in-place read of 5 bytes into a view of 4');
+    expect(() => r.commit(SCRATCH_BYTES + 1)).toThrow(`in-place read of ${SCRATCH_BYTES + 1} bytes into a view of ${SCRATCH_BYTES}`);
+    const { reader: midMessage } = reader();
+    feed(midMessage, lengthPrefix(10));
+    midMessage.nextBuffer();
+    expect(() => midMessage.commit(11)).toThrow('in-place read of 11 bytes into a view of 10');
   });
 });
