@@ -28,7 +28,13 @@ interface PageWorkshop {
   view: { importWindows: { startMs: number; endMs: number }[] };
   charts: { latency: PageChart; sweep: { data: { datasets: { label: string; data: { x: number }[] }[] } } };
 }
-declare const window: { workshop: PageWorkshop };
+interface ListedLine {
+  text: string | null;
+  runsEnded: number;
+}
+declare const window: { workshop: PageWorkshop; sweepLines: ListedLine[] };
+type AddedNodes = { addedNodes: ArrayLike<{ textContent: string | null }> }[];
+declare const MutationObserver: new (callback: (records: AddedNodes) => void) => { observe(target: unknown, options: { childList: boolean }): void };
 declare const document: {
   images: ArrayLike<{ complete: boolean; naturalWidth: number; src: string; scrollIntoView(): void }>;
   getElementById(id: string): { textContent: string | null } | null;
@@ -157,11 +163,20 @@ describe.skipIf(skip)('in Chromium', () => {
     await page.fill('#step-form input[name="transports"]', 'raw-socket,fork-json');
     await page.fill('#step-form input[name="sizes"]', '1KiB,64KiB');
     const runsBefore = await page.evaluate(() => window.workshop.stats.runsEnded);
+    // Each point's line as it lands, with the runs ended by then: noted in the page itself, since
+    // polling from here can miss a short sweep's last moments before its end (then it waited 60 s).
+    await page.evaluate(() => {
+      const seen: ListedLine[] = (window.sweepLines = []);
+      new MutationObserver((records) => {
+        for (const r of records) for (const node of Array.from(r.addedNodes)) seen.push({ text: node.textContent, runsEnded: window.workshop.stats.runsEnded });
+      }).observe(document.getElementById('sweep-points'), { childList: true });
+    });
     await page.click('#start');
-    // The first point is on the chart, with its warm figures in words, before the sweep ends.
-    await page.waitForFunction((before) => window.workshop.stats.sweepPoints >= 1 && window.workshop.stats.runsEnded === before, runsBefore, { timeout: 60_000 });
-    expect(await page.textContent('#sweep-points li')).toMatch(/^raw-socket at 1\.0 KiB: [\d.]+ MB\/s, warm round trip [\d.]+ ms \(p10-p90 [\d.]+-[\d.]+\) over \d+ samples, cold first [\d.]+ ms/);
     await page.waitForFunction((before) => window.workshop.stats.runsEnded === before + 1, runsBefore, { timeout: 60_000 });
+    // Every point was listed, with its warm figures in words, before the sweep ended.
+    const lines = await page.evaluate(() => window.sweepLines);
+    expect(lines.map((l) => l.runsEnded)).toEqual([runsBefore, runsBefore, runsBefore, runsBefore]);
+    expect(lines[0]?.text).toMatch(/^raw-socket at 1\.0 KiB: [\d.]+ MB\/s, warm round trip [\d.]+ ms \(p10-p90 [\d.]+-[\d.]+\) over \d+ samples, cold first [\d.]+ ms/);
     const drawn = await page.evaluate(() => window.workshop.charts.sweep.data.datasets.map((d) => [d.label, d.data.map((p) => p.x)]));
     expect(drawn).toEqual([
       ['raw-socket', [1024, 65536]],
