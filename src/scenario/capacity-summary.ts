@@ -55,6 +55,26 @@ function niceNote(result: CompletedScenarioResult): string {
   return typeof nice === 'number' && nice > 0 && findScenario(result.scenario)?.transport !== undefined ? ` (at nice ${nice})` : '';
 }
 
+function medianMs(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * What the capacity kept cost the imports: how long they took with the server at full load against
+ * the latency phase's (light traffic). An import below the server's priority runs on what is left.
+ */
+function importPace(result: CompletedScenarioResult): string | null {
+  const during = result.capacity?.duringImports.imports.filter((imp) => imp.ok) ?? [];
+  const duringMs = medianMs(during.map((imp) => imp.durationMs));
+  if (duringMs === null) return null;
+  const lightMs = medianMs(result.imports.filter((imp) => imp.ok).map((imp) => imp.durationMs));
+  const light = lightMs === null ? '' : ` (${formatDurationMs(lightMs)} under light traffic)`;
+  return `Imports completed while the closed loop ran: ${during.length}, a median of ${formatDurationMs(duringMs)} each${light}.`;
+}
+
 /** What the capacity phases say, in sentences. */
 export function capacityConclusions(result: CompletedScenarioResult): string[] {
   const facts = capacityFacts(result);
@@ -65,6 +85,8 @@ export function capacityConclusions(result: CompletedScenarioResult): string[] {
     `Capacity (autocannon, closed loop on ${facts.connections} connections): ${formatNumber(facts.idleRps)} req/s idle, ` +
       `${formatNumber(facts.duringImportsRps)} req/s while imports ran back to back${niceNote(result)}: ${formatPercent(facts.keptShare)} of its idle capacity.`,
   ];
+  const pace = importPace(result);
+  if (pace) lines.push(pace);
   if (facts.httpThread) lines.push(httpThreadSentence(facts.httpThread, result.env.cores));
   if (facts.stuckOnBusyProcess) {
     const { stuck, onBusyProcess } = facts.stuckOnBusyProcess;

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,32 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(outDir, { recursive: true, force: true });
 });
+
+/** Whether `pid` holds a listening TCP socket (its fds' socket inodes against /proc/net/tcp*, state 0A). */
+function listensOnTcp(pid: number): boolean {
+  try {
+    const inodes = new Set(
+      readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+        try {
+          return [/^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1]].filter((inode): inode is string => inode !== undefined);
+        } catch {
+          return []; // closed meanwhile
+        }
+      }),
+    );
+    return ['/proc/net/tcp', '/proc/net/tcp6'].some((table) =>
+      readFileSync(table, 'utf8')
+        .split('\n')
+        .slice(1)
+        .some((line) => {
+          const fields = line.trim().split(/\s+/);
+          return fields[3] === '0A' && inodes.has(fields[9] ?? '');
+        }),
+    );
+  } catch {
+    return false; // gone, or not Linux
+  }
+}
 
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -101,8 +128,9 @@ describe.concurrent('cleanup', () => {
       ['scenario', 'single-thread', '--duration', '4', '--warmup', '0', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300', '--capacity', '0', '--json', '--out', outDir, '--run-id', runId],
       { onSpawn: (pid) => (cliPid = pid) },
     );
-    await waitFor(() => descendantsOf(cliPid).length >= 1, 20_000);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Mid-run: once the server listens (on a busy machine its start-up alone can take seconds), and a little more.
+    await waitFor(() => descendantsOf(cliPid).some(listensOnTcp), 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const [server] = descendantsOf(cliPid);
     process.kill(server as number, 'SIGKILL');
     const run = await running;
