@@ -3,20 +3,29 @@
 // option), 1 anything else that failed.
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { benchCommand } from './commands/bench.js';
-import { faultsCommand } from './commands/faults.js';
-import { scenarioCommand } from './commands/scenario.js';
-import { reportCommand } from './commands/report.js';
-import { sweepCommand } from './commands/sweep.js';
 import { signalExitCode } from './commands/signals.js';
-import { workshopCommand } from './commands/workshop.js';
-import { workerCommand } from './commands/worker.js';
 import { InterruptedError, UsageError } from './commands/usage.js';
 import { errorMessage } from './format/error.js';
 
-// Each command lives in src/commands/<name>.ts; register it here with one line.
+// Each command lives in src/commands/<name>.ts; register it here with one line. Loaded on demand:
+// every command's modules (autocannon, BullMQ, Chart.js, ...) took about half a second to load, so a
+// run loads only the command it names (all of them for --help or a name that is none of these).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const commands: CommandModule<any, any>[] = [scenarioCommand, sweepCommand, faultsCommand, reportCommand, benchCommand, workshopCommand, workerCommand];
+const commands: Record<string, () => Promise<CommandModule<any, any>>> = {
+  scenario: async () => (await import('./commands/scenario.js')).scenarioCommand,
+  sweep: async () => (await import('./commands/sweep.js')).sweepCommand,
+  faults: async () => (await import('./commands/faults.js')).faultsCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
+  bench: async () => (await import('./commands/bench.js')).benchCommand,
+  workshop: async () => (await import('./commands/workshop.js')).workshopCommand,
+  worker: async () => (await import('./commands/worker.js')).workerCommand,
+};
+
+/** The command the arguments name (their first word), or every command when they name none. */
+function commandsToLoad(args: string[]): (typeof commands)[string][] {
+  const named = args[0] === undefined ? undefined : commands[args[0]];
+  return named ? [named] : Object.values(commands);
+}
 
 function exitWith(code: number, message: string): never {
   process.stderr.write(`${message.split('\n')[0]}\n`);
@@ -36,7 +45,7 @@ async function main(): Promise<void> {
       if (error && !(error instanceof UsageError) && error.name !== 'YError') throw error;
       exitWith(2, `ipc-lab: ${error?.message ?? message ?? 'bad arguments'} (see --help)`);
     });
-  for (const command of commands) cli.command(command);
+  for (const load of commandsToLoad(hideBin(process.argv))) cli.command(await load());
   try {
     await cli.parseAsync();
   } catch (error: unknown) {
