@@ -6,7 +6,7 @@ import type { ScenarioEvent } from '../../src/scenario/events.js';
 import { runScenario, type ScenarioRunConfig } from '../../src/scenario/run.js';
 
 const config: ScenarioRunConfig = {
-  durationS: 2,
+  durationS: 1,
   warmupS: 0.5,
   rate: 20,
   connections: 100,
