@@ -60,9 +60,9 @@ describe('runCapacity', () => {
   it('ends on time against a server that never answers, closing every connection', async () => {
     const { child, baseUrl } = await startStationServer({ fault: 'hang:1' });
     const startedMs = Date.now();
-    const recording = await runCapacity({ ...base(baseUrl), durationS: 2 });
-    expect(Date.now() - startedMs).toBeLessThan(4000);
-    expect(recording).toMatchObject({ requests: 0, requestsPerSecond: [0, 0], errors: 0, requestsByPid: {} });
+    const recording = await runCapacity({ ...base(baseUrl), durationS: 1 });
+    expect(Date.now() - startedMs).toBeLessThan(3000);
+    expect(recording).toMatchObject({ requests: 0, requestsPerSecond: [0], errors: 0, requestsByPid: {} });
     expect(await openConnectionsAfter(child)).toBe(0);
   });
 
