@@ -10,10 +10,11 @@ import { waitAllGone, watchDescendants } from '../helpers/processes.js';
 
 // A few seconds per scenario with a small import (1 s phases: 20 light requests each; no warm-up,
 // which test/scenario/events.test.ts covers): checks wiring, files and cleanup, not speed. The
-// closed-loop capacity phases keep both cores busy, so only the talk's first three designs run them
-// here (test/load/capacity.test.ts tests the phase itself).
+// closed-loop capacity phases keep both cores busy, so only cluster (several serving processes) and
+// fork-send (the import in a child) run them here; single-thread's run in test/scenario/events.test.ts
+// and test/load/capacity.test.ts tests the phase itself.
 const SMOKE_ARGS = ['--duration', '1', '--warmup', '0', '--rate', '20', '--records', '2000', '--imports', '1', '--work', '300', '--capacity-connections', '4'];
-const WITH_CAPACITY = new Set(['single-thread', 'cluster', 'fork-send']);
+const WITH_CAPACITY = new Set(['cluster', 'fork-send']);
 const capacityS = (id: string): number => (WITH_CAPACITY.has(id) ? 1 : 0);
 
 let outDir: string;
