@@ -76,7 +76,12 @@ describe('a peer killed in the middle of a transfer', () => {
     const timeoutMs = 10_000;
     const peer = await start(id, { timeoutMs });
     const startedMs = Date.now();
-    const exchange = peer.exchange({ kind: 'echo' }, { kind: 'bytes', bytes: randomBytes(id === 'node-ipc' ? 4 << 20 : 64 << 20) });
+    // Big enough to be still in transfer when the kill lands 30 ms in. fork-json encodes the bytes as
+    // JSON on the caller's thread before any move (this test took 1.8 s alone with 64 MiB, 0.6 s with
+    // 16 MiB), then moves them at about 50 MB/s: 16 MiB is hundreds of ms in flight. node-ipc is
+    // quadratic in the size: a few MiB.
+    const sizeBytes = id === 'node-ipc' ? 4 << 20 : id === 'fork-json' ? 16 << 20 : 64 << 20;
+    const exchange = peer.exchange({ kind: 'echo' }, { kind: 'bytes', bytes: randomBytes(sizeBytes) });
     setTimeout(() => process.kill(peer.pid, 'SIGKILL'), 30);
     const error = await failure(exchange);
     expect(Date.now() - startedMs).toBeLessThan(timeoutMs);
