@@ -91,6 +91,22 @@ function resolveWorkerPool(args: ScenarioArgs): { workers: number; workerPool: {
   return { workers, workerPool: { handoff, maxQueue } };
 }
 
+/** Scenarios whose imports leave the HTTP process (a child, a pool thread, a queue worker): --import-nice reaches them. */
+function offloadingScenarioIds(): string[] {
+  return scenarios.filter((s) => s.transport !== undefined).map((s) => s.id);
+}
+
+/** The nice value of the scenario's imports: 0 where they run in an HTTP process (nothing to lower). */
+function resolveImportNice(args: ScenarioArgs): number {
+  if (args.id === undefined || !offloadingScenarioIds().includes(args.id)) {
+    if (args['import-nice'] !== undefined) {
+      throw new UsageError(`--import-nice applies to scenarios whose imports leave the HTTP process: ${offloadingScenarioIds().join(', ')}`);
+    }
+    return 0;
+  }
+  return args['import-nice'] === undefined ? DEFAULT_IMPORT_NICE : parseNumber('import-nice', args['import-nice'], { min: 0, max: 19, integer: true });
+}
+
 export function resolveScenarioConfig(args: ScenarioArgs): ScenarioRunConfig {
   const rate = parseNumber('rate', args.rate, { min: 1, max: 10_000 });
   const pool = args.id === 'worker-pool' ? resolveWorkerPool(args) : null;
@@ -130,7 +146,7 @@ export function resolveScenarioConfig(args: ScenarioArgs): ScenarioRunConfig {
       args['child-heap-mb'] === undefined
         ? null
         : parseNumber('child-heap-mb', args['child-heap-mb'], { min: 16, max: 65_536, integer: true }),
-    importNice: args['import-nice'] === undefined ? DEFAULT_IMPORT_NICE : parseNumber('import-nice', args['import-nice'], { min: 0, max: 19, integer: true }),
+    importNice: resolveImportNice(args),
     concurrency,
     capacityS: parseNumber('capacity', args.capacity, { min: 0, max: 600, integer: true }),
     capacityConnections: parseNumber('capacity-connections', args['capacity-connections'], { min: 1, max: 1000, integer: true }),
@@ -180,9 +196,9 @@ export const SCENARIO_RUN_OPTIONS: OptionSpec[] = [
   {
     name: 'import-nice',
     kind: 'number',
-    default: String(DEFAULT_IMPORT_NICE),
-    describe:
-      "nice value (0-19) of imports that run outside the HTTP process (children, worker-pool's threads, the queue's local workers), so the OS serves the server first when cores run short; 0: the same priority, as in the talk",
+    default: '',
+    describe: `nice value (0-19) of imports that run outside the HTTP process (children, worker-pool's threads, the queue's local workers), so the OS serves the server first when cores run short; 0: the same priority, as in the talk [default: ${DEFAULT_IMPORT_NICE}]`,
+    only: offloadingScenarioIds(),
   },
   { name: 'capacity', kind: 'number', default: '5', describe: 'seconds of each closed-loop capacity phase (idle, during imports); 0 skips them' },
   { name: 'capacity-connections', kind: 'number', default: '10', describe: 'connections of the capacity phases (autocannon, closed loop)' },

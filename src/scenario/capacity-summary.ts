@@ -1,6 +1,5 @@
 // The capacity part of the end-of-run summary: a table of both closed-loop phases and sentences
 // computed from them. Pure: results in, text out.
-import { findScenario } from '../../scenarios/index.js';
 import { formatDurationMs, formatNumber, formatPercent } from '../format/numbers.js';
 import { textTable } from '../format/text-table.js';
 import { capacityFacts, type HttpThreadFacts } from '../results/facts.js';
@@ -49,10 +48,10 @@ export function httpThreadSentence(facts: HttpThreadFacts, cores: number): strin
   return base;
 }
 
-/** " (at nice N)" where the imports left the HTTP process below its priority (--import-nice). */
+/** " (at nice N)" where the imports left the HTTP process below its priority (--import-nice; 0 for the others). */
 function niceNote(result: CompletedScenarioResult): string {
   const nice = result.config.importNice;
-  return typeof nice === 'number' && nice > 0 && findScenario(result.scenario)?.transport !== undefined ? ` (at nice ${nice})` : '';
+  return typeof nice === 'number' && nice > 0 ? ` (at nice ${nice})` : '';
 }
 
 function medianMs(values: number[]): number | null {

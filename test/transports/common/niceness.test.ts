@@ -75,4 +75,11 @@ describe('--import-nice', () => {
     expect(() => resolveScenarioConfig(args({ 'import-nice': '20' }))).toThrow('--import-nice must be an integer from 0 to 19 (got "20")');
     expect(() => resolveScenarioConfig(args({ 'import-nice': '-5' }))).toThrow('--import-nice must be an integer from 0 to 19 (got "-5")');
   });
+
+  it('is 0 where imports run in an HTTP process, and a usage error given there', () => {
+    expect(resolveScenarioConfig(args({ id: 'single-thread' })).importNice).toBe(0);
+    expect(() => resolveScenarioConfig(args({ id: 'cluster', 'import-nice': '5' }))).toThrow(
+      '--import-nice applies to scenarios whose imports leave the HTTP process: fork-send, node-ipc, buffer-zlib, chunked, worker-pool, queue',
+    );
+  });
 });
