@@ -13,6 +13,7 @@ import { assertPortFree } from './port.js';
 import { addQueueOptions, assertNoQueueOptions, DEFAULT_QUEUE_WORKERS, measureQueueScale, resolveQueueSettings, type QueueArgs } from './queue-options.js';
 import { abortOnSignals, nextSignal } from './signals.js';
 import { HANDOFFS, type Handoff } from '../transports/types.js';
+import { chrtPath, IMPORT_PRIORITIES, LOW_NICE, type ImportPriority } from '../transports/common/priority.js';
 import { parseChoice, parseNumber, resolveRunId, UsageError } from './usage.js';
 import type { ScenarioEvent } from '../scenario/events.js';
 import { buildCatalog, type OptionSpec } from '../web/catalog.js';
@@ -47,7 +48,7 @@ export interface ScenarioArgs extends QueueArgs {
   port: string;
   'import-timeout': string;
   'child-heap-mb'?: string;
-  'import-nice'?: string;
+  'import-priority'?: string;
   capacity: string;
   'capacity-connections': string;
   'max-imports'?: string;
@@ -72,11 +73,13 @@ const STALL_COVERED_S = 5;
 /** Options only the worker-pool scenario reads: given to another scenario, they are a mistake, not a no-op. */
 const WORKER_POOL_ONLY = ['handoff', 'max-queue'] as const;
 /**
- * Offloaded imports run at nice 10 (what `nice` adds by default): background work, as a back-office
- * server would run it. On 2 cores, with the load generator on the same machine, an import at the
- * server's own priority took a share of the cores the server needed (see README, capacity).
+ * Offloaded imports run at idle priority where the machine has it (Linux with util-linux's chrt),
+ * as background work on a back-office server would: see transports/common/priority.ts for what was
+ * measured. Elsewhere nice 19.
  */
-export const DEFAULT_IMPORT_NICE = 10;
+export function defaultImportPriority(): ImportPriority {
+  return chrtPath() === null ? 'low' : 'idle';
+}
 
 /** worker-pool's default queue: this many imports may wait per worker. */
 const QUEUE_PER_WORKER = 4;
@@ -91,20 +94,24 @@ function resolveWorkerPool(args: ScenarioArgs): { workers: number; workerPool: {
   return { workers, workerPool: { handoff, maxQueue } };
 }
 
-/** Scenarios whose imports leave the HTTP process (a child, a pool thread, a queue worker): --import-nice reaches them. */
+/** Scenarios whose imports leave the HTTP process (a child, a pool thread, a queue worker): --import-priority reaches them. */
 function offloadingScenarioIds(): string[] {
   return scenarios.filter((s) => s.transport !== undefined).map((s) => s.id);
 }
 
-/** The nice value of the scenario's imports: 0 where they run in an HTTP process (nothing to lower). */
-function resolveImportNice(args: ScenarioArgs): number {
+/** How the scenario's imports are scheduled: normal where they run in an HTTP process (nothing to lower). */
+function resolveImportPriority(args: ScenarioArgs): ImportPriority {
+  const given = args['import-priority'];
   if (args.id === undefined || !offloadingScenarioIds().includes(args.id)) {
-    if (args['import-nice'] !== undefined) {
-      throw new UsageError(`--import-nice applies to scenarios whose imports leave the HTTP process: ${offloadingScenarioIds().join(', ')}`);
+    if (given !== undefined) {
+      throw new UsageError(`--import-priority applies to scenarios whose imports leave the HTTP process: ${offloadingScenarioIds().join(', ')}`);
     }
-    return 0;
+    return 'normal';
   }
-  return args['import-nice'] === undefined ? DEFAULT_IMPORT_NICE : parseNumber('import-nice', args['import-nice'], { min: 0, max: 19, integer: true });
+  if (given === undefined) return defaultImportPriority();
+  const priority = parseChoice('import-priority', given, IMPORT_PRIORITIES);
+  if (priority === 'idle' && chrtPath() === null) throw new UsageError('--import-priority idle needs chrt (util-linux) on Linux; use low here');
+  return priority;
 }
 
 export function resolveScenarioConfig(args: ScenarioArgs): ScenarioRunConfig {
@@ -146,7 +153,7 @@ export function resolveScenarioConfig(args: ScenarioArgs): ScenarioRunConfig {
       args['child-heap-mb'] === undefined
         ? null
         : parseNumber('child-heap-mb', args['child-heap-mb'], { min: 16, max: 65_536, integer: true }),
-    importNice: resolveImportNice(args),
+    importPriority: resolveImportPriority(args),
     concurrency,
     capacityS: parseNumber('capacity', args.capacity, { min: 0, max: 600, integer: true }),
     capacityConnections: parseNumber('capacity-connections', args['capacity-connections'], { min: 1, max: 1000, integer: true }),
@@ -194,10 +201,10 @@ export const SCENARIO_RUN_OPTIONS: OptionSpec[] = [
     only: ipcScenarioIds(),
   },
   {
-    name: 'import-nice',
-    kind: 'number',
+    name: 'import-priority',
+    kind: 'text',
     default: '',
-    describe: `nice value (0-19) of imports that run outside the HTTP process (children, worker-pool's threads, the queue's local workers), so the OS serves the server first when cores run short; 0: the same priority, as in the talk [default: ${DEFAULT_IMPORT_NICE}]`,
+    describe: `how imports that run outside the HTTP process (children, worker-pool's threads, the queue's local workers) are scheduled: ${IMPORT_PRIORITIES.join(', ')} (normal: as the server, as in the talk; low: nice ${LOW_NICE}; idle: only when no other thread wants the CPU, Linux) [default: idle, or low without chrt]`,
     only: offloadingScenarioIds(),
   },
   { name: 'capacity', kind: 'number', default: '5', describe: 'seconds of each closed-loop capacity phase (idle, during imports); 0 skips them' },

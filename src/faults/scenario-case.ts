@@ -137,7 +137,7 @@ export async function runScenarioFault(scenario: string, fault: ScenarioFaultId)
   let server;
   try {
     server = await startServerProcess(scenario, {
-      host: '127.0.0.1', port: 0, records: RECORDS, workers: 2, pool: false, importTimeoutMs: IMPORT_TIMEOUT_MS, childHeapMb: null, importNice: 0, maxImports: 2,
+      host: '127.0.0.1', port: 0, records: RECORDS, workers: 2, pool: false, importTimeoutMs: IMPORT_TIMEOUT_MS, childHeapMb: null, importPriority: 'normal', maxImports: 2,
       ...(selfEnding ? { peerFault: { fault: 'exit-mid-task', markerFile } } : {}),
       ...(scenario === 'queue' ? { queue: faultQueueSettings(dir) } : {}),
     });

@@ -67,24 +67,30 @@ export function capacityCpu(results: ReadonlyMap<string, ScenarioResult>): strin
   );
 }
 
+const PRIORITY_WORDS: Record<string, string> = {
+  normal: "at the server's own priority (as in the talk)",
+  low: 'at nice 19',
+  idle: 'at idle priority (SCHED_IDLE: only when no other thread wants the CPU)',
+};
+
 /**
- * At what priority the imports that leave the HTTP process ran (config.importNice; results from
- * before the option have none: the server's own, 0). Null when no such scenario measured capacity.
+ * At what priority the imports that leave the HTTP process ran (config.importPriority; results from
+ * before the option have none: the server's own). Null when no such scenario measured capacity.
  */
 export function importPriority(results: ReadonlyMap<string, ScenarioResult>): string | null {
-  const byNice = new Map<number, string[]>();
+  const byPriority = new Map<string, string[]>();
   for (const { id, facts } of measured(results)) {
     if (!facts || findScenario(id)?.transport === undefined) continue;
-    const nice = completed(results.get(id))?.config.importNice;
-    const value = typeof nice === 'number' ? nice : 0;
-    byNice.set(value, [...(byNice.get(value) ?? []), id]);
+    const given = completed(results.get(id))?.config.importPriority;
+    const priority = typeof given === 'string' && given in PRIORITY_WORDS ? given : 'normal';
+    byPriority.set(priority, [...(byPriority.get(priority) ?? []), id]);
   }
-  if (byNice.size === 0) return null;
-  const parts = [...byNice].map(([nice, ids]) => (nice === 0 ? `${ids.join(', ')} at the server's own priority (nice 0, as in the talk)` : `${ids.join(', ')} at nice ${nice}`));
-  const lowered = [...byNice.keys()].some((nice) => nice > 0);
+  if (byPriority.size === 0) return null;
+  const parts = [...byPriority].map(([priority, ids]) => `${ids.join(', ')} ${PRIORITY_WORDS[priority]}`);
+  const lowered = [...byPriority.keys()].some((priority) => priority !== 'normal');
   return (
     `Imports that leave the HTTP process ran ${parts.join('; ')}` +
-    (lowered ? ' (`--import-nice`): when the cores run short the OS serves the HTTP thread first, and the import gets what is left.' : '.') +
+    (lowered ? ' (`--import-priority`): when the cores run short the OS serves the HTTP thread first, and the import gets what is left.' : '.') +
     ' single-thread and cluster import in an HTTP process, at its priority.'
   );
 }

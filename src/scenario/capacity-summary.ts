@@ -48,10 +48,11 @@ export function httpThreadSentence(facts: HttpThreadFacts, cores: number): strin
   return base;
 }
 
-/** " (at nice N)" where the imports left the HTTP process below its priority (--import-nice; 0 for the others). */
-function niceNote(result: CompletedScenarioResult): string {
-  const nice = result.config.importNice;
-  return typeof nice === 'number' && nice > 0 ? ` (at nice ${nice})` : '';
+/** " (at idle priority)" where the imports left the HTTP process below its priority (--import-priority). */
+function priorityNote(result: CompletedScenarioResult): string {
+  const priority = result.config.importPriority;
+  if (priority === 'idle') return ' (at idle priority)';
+  return priority === 'low' ? ' (at nice 19)' : '';
 }
 
 function medianMs(values: number[]): number | null {
@@ -82,7 +83,7 @@ export function capacityConclusions(result: CompletedScenarioResult): string[] {
   }
   const lines = [
     `Capacity (autocannon, closed loop on ${facts.connections} connections): ${formatNumber(facts.idleRps)} req/s idle, ` +
-      `${formatNumber(facts.duringImportsRps)} req/s while imports ran back to back${niceNote(result)}: ${formatPercent(facts.keptShare)} of its idle capacity.`,
+      `${formatNumber(facts.duringImportsRps)} req/s while imports ran back to back${priorityNote(result)}: ${formatPercent(facts.keptShare)} of its idle capacity.`,
   ];
   const pace = importPace(result);
   if (pace) lines.push(pace);

@@ -1,3 +1,4 @@
+import type { ImportPriority } from '../transports/common/priority.js';
 import { asError, errorMessage } from '../format/error.js';
 import { runLightLoad, type PhaseRecording } from '../load/driver.js';
 import { downsampleTimeline, summarizePhase } from '../load/stats.js';
@@ -32,10 +33,11 @@ export interface ScenarioRunConfig {
   importTimeoutS: number;
   childHeapMb: number | null;
   /**
-   * The nice value imports run at where they run outside the HTTP process (children, worker-pool's
-   * threads, the queue's local workers); 0 as in the talk. Absent in results from before it existed: 0.
+   * How imports are scheduled where they run outside the HTTP process (children, worker-pool's
+   * threads, the queue's local workers); normal as in the talk, and for single-thread and cluster.
+   * Absent in results from before it existed: normal.
    */
-  importNice: number;
+  importPriority: ImportPriority;
   /** Seconds of each closed-loop capacity phase (idle, during imports); 0 skips them. */
   capacityS: number;
   capacityConnections: number;
@@ -140,7 +142,7 @@ export async function runScenario(
     pool: config.pool,
     importTimeoutMs: config.importTimeoutS * 1000,
     childHeapMb: config.childHeapMb,
-    importNice: config.importNice,
+    importPriority: config.importPriority,
     maxImports: config.maxImports,
     ...(config.workerPool ? { workerPool: config.workerPool } : {}),
     ...(config.queue ? { queue: config.queue } : {}),

@@ -1,5 +1,6 @@
 import type { EventLoopSummary, ImportAdmissionCounts } from '../results/schema.js';
 import type { PeerFaultSpec } from '../transports/common/peer-fault.js';
+import type { ImportPriority } from '../transports/common/priority.js';
 import type { Handoff } from '../transports/types.js';
 import type { QueueSettings } from '../transports/queue/settings.js';
 
@@ -21,8 +22,8 @@ export interface ServeConfig {
   importTimeoutMs: number;
   /** Children run with --max-old-space-size, to reproduce a smaller server. */
   childHeapMb: number | null;
-  /** The nice value offloaded imports run at (children, pool threads, the queue's local workers); 0: the server's own. */
-  importNice: number;
+  /** How offloaded imports are scheduled (children, pool threads, the queue's local workers); normal: as the server. */
+  importPriority: ImportPriority;
   /** Imports each serving process takes in flight at once; more are answered 503 with Retry-After. */
   maxImports: number;
   /** worker-pool: how the records cross to a worker, and how many imports may wait for one. */

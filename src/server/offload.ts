@@ -15,7 +15,7 @@ function peerOptions(config: ServeConfig): PeerOptions {
   return {
     timeoutMs: config.importTimeoutMs,
     ...(config.childHeapMb !== null ? { childHeapMb: config.childHeapMb } : {}),
-    ...(config.importNice > 0 ? { niceness: config.importNice } : {}),
+    ...(config.importPriority !== 'normal' ? { priority: config.importPriority } : {}),
   };
 }
 

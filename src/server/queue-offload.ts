@@ -92,7 +92,7 @@ export async function serveQueued(config: ServeConfig, emit: (message: string) =
         concurrency: settings.concurrency,
         lockDurationMs: settings.lockDurationMs,
         stalledIntervalMs: stalledIntervalFor(settings.lockDurationMs),
-        ...(config.importNice > 0 ? { niceness: config.importNice } : {}),
+        ...(config.importPriority !== 'normal' ? { priority: config.importPriority } : {}),
       },
       emit,
     );

@@ -1,3 +1,4 @@
+import type { ImportPriority } from './common/priority.js';
 import type { DiffResult, Station } from '../workload/types.js';
 import type { TransportId } from './registry.js';
 import type { PeerFaultSpec } from './common/peer-fault.js';
@@ -33,13 +34,12 @@ export interface PeerOptions {
   /** Run the child with --max-old-space-size, to reproduce a small server. */
   childHeapMb?: number;
   /**
-   * The nice value (1-19) the peer's import work runs at, below the HTTP server's 0: where the
-   * import, the server and the load generator want more cores than there are, the OS serves the
-   * server first. A forked peer's main thread gets it from its parent right after the fork (threads
-   * started after that inherit it); a worker thread sets its own (Linux keeps one per thread).
-   * Absent: the parent's own.
+   * How the peer's import work is scheduled against the HTTP server (common/priority.ts): `low` or
+   * `idle` so that where the import, the server and the load generator want more cores than there
+   * are, the OS serves the server first. A forked peer starts with it (its threads inherit it); a
+   * worker thread sets its own. Absent: the parent's own.
    */
-  niceness?: number;
+  priority?: ImportPriority;
   /**
    * The largest message a receiver accepts: chunked refuses a bigger announced size before
    * allocating (raw-socket: a larger length prefix); buffer-zlib stops inflating past it; naive-socket

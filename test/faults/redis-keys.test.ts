@@ -44,7 +44,7 @@ describe.skipIf(skipRedisTests)('Redis keys left by a queue case', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ipc-lab-fault-'));
     try {
       const server = await startServerProcess('queue', {
-        host: '127.0.0.1', port: 0, records: 2000, workers: 2, pool: false, importTimeoutMs: 20_000, childHeapMb: null, importNice: 0, maxImports: 2, queue: faultQueueSettings(dir),
+        host: '127.0.0.1', port: 0, records: 2000, workers: 2, pool: false, importTimeoutMs: 20_000, childHeapMb: null, importPriority: 'normal', maxImports: 2, queue: faultQueueSettings(dir),
       });
       try {
         const res = await fetch(`http://127.0.0.1:${server.port}/import?records=2000&changes=0.1&seed=1&work=0`, { method: 'POST' });

@@ -38,25 +38,25 @@ describe('capacity in the report', () => {
         'the previous one is answered) runs once idle and once while imports run back to back; its latencies are closed-loop and not comparable ' +
         'with the open-loop figures above. The load generator runs on the same machine: it used up to 29.0% of its 2 cores (cluster), ' +
         "CPU the server could not use, so every capacity figure is a lower bound. Imports that leave the HTTP process ran fork-send at the server's own " +
-        'priority (nice 0, as in the talk). single-thread and cluster import in an HTTP process, at its priority.',
+        'priority (as in the talk). single-thread and cluster import in an HTTP process, at its priority.',
     );
     expect(capacityMethod(scenariosOf(completedScenario('chunked', RUN_B)))).toMatch(/No result measured it\.$/);
   });
 
-  it('says at what nice value the imports that leave the HTTP process ran (results from before --import-nice: 0)', () => {
-    const at = (result: CompletedScenarioResult, importNice: number): CompletedScenarioResult => ({ ...result, config: { ...result.config, importNice } });
-    const forkSend = at(completedScenario('fork-send'), 10);
-    expect(importPriority(scenariosOf(at(completedScenario('single-thread'), 10), forkSend))).toBe(
-      'Imports that leave the HTTP process ran fork-send at nice 10 (`--import-nice`): when the cores run short the OS serves the HTTP thread ' +
-        'first, and the import gets what is left. single-thread and cluster import in an HTTP process, at its priority.',
+  it('says at what priority the imports that leave the HTTP process ran (results from before --import-priority: normal)', () => {
+    const at = (result: CompletedScenarioResult, importPriority: string): CompletedScenarioResult => ({ ...result, config: { ...result.config, importPriority } });
+    const forkSend = at(completedScenario('fork-send'), 'idle');
+    expect(importPriority(scenariosOf(at(completedScenario('single-thread'), 'normal'), forkSend))).toBe(
+      'Imports that leave the HTTP process ran fork-send at idle priority (SCHED_IDLE: only when no other thread wants the CPU) (`--import-priority`): ' +
+        'when the cores run short the OS serves the HTTP thread first, and the import gets what is left. single-thread and cluster import in an HTTP process, at its priority.',
     );
-    const chunkedBefore = { ...completedScenario('fork-send'), scenario: 'chunked' }; // measured capacity, no importNice recorded
-    expect(importPriority(scenariosOf(forkSend, chunkedBefore))).toContain("ran fork-send at nice 10; chunked at the server's own priority (nice 0, as in the talk) (`--import-nice`)");
+    const chunkedBefore = { ...completedScenario('fork-send'), scenario: 'chunked' }; // measured capacity, no importPriority recorded
+    expect(importPriority(scenariosOf(at(forkSend, 'low'), chunkedBefore))).toContain("ran fork-send at nice 19; chunked at the server's own priority (as in the talk) (`--import-priority`)");
     expect(importPriority(scenariosOf(completedScenario('single-thread')))).toBeNull();
     expect(capacityConclusions(forkSend)[0]).toBe(
-      'Capacity (autocannon, closed loop on 10 connections): 2900 req/s idle, 2730 req/s while imports ran back to back (at nice 10): 94.1% of its idle capacity.',
+      'Capacity (autocannon, closed loop on 10 connections): 2900 req/s idle, 2730 req/s while imports ran back to back (at idle priority): 94.1% of its idle capacity.',
     );
-    expect(capacityConclusions(at(completedScenario('fork-send'), 0))[0]).not.toContain('nice');
+    expect(capacityConclusions(at(completedScenario('fork-send'), 'normal'))[0]).not.toContain('priority');
   });
 });
 

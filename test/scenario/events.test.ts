@@ -23,7 +23,7 @@ const config: ScenarioRunConfig = {
   port: 0,
   importTimeoutS: 60,
   childHeapMb: null,
-  importNice: 0,
+  importPriority: 'normal',
   capacityS: 1,
   capacityConnections: 10,
   maxImports: 2,

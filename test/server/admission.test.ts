@@ -50,7 +50,7 @@ const config = (maxImports: number): ServeConfig => ({
   pool: false,
   importTimeoutMs: 120_000,
   childHeapMb: null,
-  importNice: 0,
+  importPriority: 'normal',
   maxImports,
 });
 

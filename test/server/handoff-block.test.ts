@@ -27,7 +27,7 @@ const config: ServeConfig = {
   pool: false,
   importTimeoutMs: 10_000,
   childHeapMb: null,
-  importNice: 0,
+  importPriority: 'normal',
   maxImports: 2,
 };
 

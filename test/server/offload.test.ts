@@ -16,7 +16,7 @@ const config: ServeConfig = {
   pool: false,
   importTimeoutMs: 20_000,
   childHeapMb: null,
-  importNice: 0,
+  importPriority: 'normal',
   maxImports: 2,
 };
 

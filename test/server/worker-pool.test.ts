@@ -21,7 +21,7 @@ const config = (overrides: Partial<ServeConfig> = {}): ServeConfig => ({
   pool: false,
   importTimeoutMs: 60_000,
   childHeapMb: null,
-  importNice: 0,
+  importPriority: 'normal',
   maxImports: 100,
   workerPool: { handoff: 'clone', maxQueue: 4 },
   ...overrides,

@@ -1,11 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import os from 'node:os';
 import { compiledEntry } from '../../paths.js';
 import type { TransportId } from '../registry.js';
 import { TransportError, type PeerOptions } from '../types.js';
 import { registerCleanup } from './cleanup.js';
 import { peerFaultArgs, type PeerFaultSpec } from './peer-fault.js';
 import { PeerGuard } from './peer-guard.js';
+import { afterFork, forkLauncher, type ImportPriority } from './priority.js';
 import type { PeerOwner } from './peer-base.js';
 
 const STDERR_TAIL_CHARS = 4096;
@@ -22,8 +22,8 @@ export interface ForkPeerOptions {
   peerFault?: PeerFaultSpec;
   /** Extra environment (a secret the peer needs: never on its command line). */
   env?: NodeJS.ProcessEnv;
-  /** PeerOptions.niceness: set right after the fork, before the peer starts its own threads. */
-  niceness?: number;
+  /** PeerOptions.priority: the peer starts with it (common/priority.ts). */
+  priority?: ImportPriority;
 }
 
 /**
@@ -40,16 +40,20 @@ export class ChildOwner implements PeerOwner {
 
   constructor(options: ForkPeerOptions) {
     const heapArgs = options.childHeapMb === undefined ? [] : [`--max-old-space-size=${options.childHeapMb}`];
+    const priority = options.priority ?? 'normal';
+    const launcher = forkLauncher(priority);
     this.child = fork(compiledEntry(PEER_ENTRY), [...peerFaultArgs(options.peerFault), options.transportId, ...options.args], {
+      // `idle`: chrt runs first and execs node with these arguments (fork puts execArgv before the script).
+      execPath: launcher.execPath,
       // Explicit execArgv: never inherit the parent's loader flags (vitest), the peer runs plain node.
-      execArgv: heapArgs,
+      execArgv: [...launcher.leadingArgs, ...heapArgs],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: options.serialization ?? 'json',
       ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
     });
     if (this.child.pid === undefined) throw new TransportError('error', `could not fork the ${options.transportId} peer`);
     this.pid = this.child.pid;
-    if (options.niceness !== undefined) lowerPriority(this.pid, options.niceness);
+    afterFork(this.pid, priority);
     this.child.stderr?.setEncoding('utf8');
     this.child.stderr?.on('data', (text: string) => {
       this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL_CHARS);
@@ -116,18 +120,6 @@ export class ChildOwner implements PeerOwner {
 }
 
 /**
- * Gives `pid` the nice value `niceness` (raising it needs no privilege). A peer already gone by now
- * is noticed by its owner as it ends; nothing to do here.
- */
-function lowerPriority(pid: number, niceness: number): void {
-  try {
-    os.setPriority(pid, niceness);
-  } catch {
-    // ESRCH: it ended at once; its 'close' says how
-  }
-}
-
-/**
  * Forks the peer of `transportId` and waits for its first message, `{ type: 'ready' }` (every
  * forked peer sends it once it listens or is connected), within the timeout.
  */
@@ -141,7 +133,7 @@ export async function startForkedPeer(
     transportId,
     args,
     childHeapMb: options.childHeapMb,
-    ...(options.niceness !== undefined ? { niceness: options.niceness } : {}),
+    ...(options.priority !== undefined ? { priority: options.priority } : {}),
     serialization,
     ...(options.peerFault ? { peerFault: options.peerFault } : {}),
   });

@@ -99,7 +99,7 @@ export const nodeIpcTransport: Transport = {
         transportId: 'node-ipc',
         args: [socketPath, ipc.config.id],
         childHeapMb: options.childHeapMb,
-        ...(options.niceness !== undefined ? { niceness: options.niceness } : {}),
+        ...(options.priority !== undefined ? { priority: options.priority } : {}),
         ...(options.peerFault ? { peerFault: options.peerFault } : {}),
       });
       const socket = await owner.guard(ready, options.timeoutMs, 'node-ipc peer start-up');

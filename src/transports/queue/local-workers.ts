@@ -11,7 +11,7 @@ export async function startLocalWorker(target: RedisTarget, config: Omit<LocalWo
   const owner = new ChildOwner({
     transportId: 'queue',
     args: [JSON.stringify(workerConfig)],
-    ...(config.niceness !== undefined ? { niceness: config.niceness } : {}),
+    ...(config.priority !== undefined ? { priority: config.priority } : {}),
     ...(target.password !== undefined ? { env: { [WORKER_ENV.password]: target.password } } : {}),
   });
   const ready = new Promise<void>((resolve, reject) => {

@@ -1,3 +1,4 @@
+import type { ImportPriority } from '../common/priority.js';
 import type { JsonWirePayload } from '../common/json-wire.js';
 import type { Job, Payload } from '../types.js';
 import type { RedisEndpoint } from './redis-config.js';
@@ -71,8 +72,8 @@ export interface LocalWorkerConfig {
   concurrency: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
-  /** PeerOptions.niceness of the worker process (its parent sets it at fork); absent: the parent's. */
-  niceness?: number;
+  /** PeerOptions.priority of the worker process (it starts with it); absent: the parent's. */
+  priority?: ImportPriority;
 }
 
 /** A forked local worker process to its parent, over the IPC channel. */

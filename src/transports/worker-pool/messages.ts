@@ -1,3 +1,4 @@
+import type { ImportPriority } from '../common/priority.js';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import type { DiffResult, Station } from '../../workload/types.js';
@@ -126,6 +127,6 @@ export function retryAfterS(recentRunMs: readonly number[], workers: number): nu
 
 /** What every pool thread is started with (piscina's workerData). */
 export interface PoolWorkerData {
-  /** PeerOptions.niceness: the worker sets it on its own thread as it loads. */
-  niceness?: number;
+  /** PeerOptions.priority: the worker sets it on its own thread as it loads. */
+  priority?: ImportPriority;
 }

@@ -168,7 +168,7 @@ export const workerPoolTransport: Transport = {
       maxQueue: settings.maxQueue,
       ...(settings.childHeapMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: settings.childHeapMb } } : {}),
       // Each worker lowers its own thread's priority as it loads (peer.ts): the pool's threads are not ours to reach.
-      ...(settings.niceness !== undefined ? { workerData: { niceness: settings.niceness } satisfies PoolWorkerData } : {}),
+      ...(settings.priority !== undefined ? { workerData: { priority: settings.priority } satisfies PoolWorkerData } : {}),
     });
     const peer = new PoolPeer(pool, settings);
     // Start-up ends once every worker has loaded the task code and answered, so the first import

@@ -1,16 +1,15 @@
-import os from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import { runJob } from '../common/jobs.js';
 import type { PeerEntry } from '../common/peer-entry.js';
+import { lowerThisThread } from '../common/priority.js';
 import { stopThisThread, writeFaultMarker } from '../common/peer-fault.js';
 import type { Payload } from '../types.js';
 import { dataBytes, decodePayload, encodePayload, epochNowMs, type PoolPong, type PoolReply, type PoolTask, type PoolWorkerData } from './messages.js';
 
-// PeerOptions.niceness, for this thread only: on Linux a nice value belongs to a thread, and
-// setpriority on "this process" (pid 0) sets the calling thread's. The HTTP thread keeps its own.
-const niceness = (workerData as PoolWorkerData | undefined)?.niceness;
-if (niceness !== undefined) os.setPriority(niceness);
+// PeerOptions.priority, for this thread only (Linux keeps one per thread): the HTTP thread keeps its own.
+const priority = (workerData as PoolWorkerData | undefined)?.priority;
+if (priority !== undefined) lowerThisThread(priority);
 
 /**
  * Peer side of worker-pool: piscina's task handler. Piscina starts its own worker threads (its

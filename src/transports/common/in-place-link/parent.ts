@@ -65,7 +65,7 @@ export async function startLinkedPeer(transportId: TransportId, options: PeerOpt
       transportId,
       args: [paths.toPeer, paths.fromPeer, ...args],
       childHeapMb: options.childHeapMb,
-      ...(options.niceness !== undefined ? { niceness: options.niceness } : {}),
+      ...(options.priority !== undefined ? { priority: options.priority } : {}),
       ...(options.peerFault ? { peerFault: options.peerFault } : {}),
     });
     const listening = peerSays(owner, 'link-listening');

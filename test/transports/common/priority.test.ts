@@ -1,0 +1,111 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { resolveScenarioConfig, type ScenarioArgs } from '../../../src/commands/scenario.js';
+import { chrtPath } from '../../../src/transports/common/priority.js';
+import { getTransport } from '../../../src/transports/registry.js';
+
+// PeerOptions.priority end to end: a forked peer, a pool's worker thread (and not the thread that
+// started it), and the scenario option that sets it.
+
+const SCHED_IDLE = 5;
+
+/** Nice value and scheduling policy of every thread of `pid`, by thread id (/proc/<pid>/task/<tid>/stat fields 19 and 41). */
+function threads(pid: number): Map<number, { nice: number; policy: number }> {
+  const byTid = new Map<number, { nice: number; policy: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byTid.set(Number(tid), { nice: Number(fields[19 - 3]), policy: Number(fields[41 - 3]) });
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+  return byTid;
+}
+
+async function eventually(check: () => boolean, timeoutMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
+const withChrt = process.platform === 'linux' && chrtPath() !== null;
+
+describe.skipIf(process.platform !== 'linux')('import priority', () => {
+  it('low: a forked peer runs at nice 19', async () => {
+    const peer = await getTransport('fork-json').start({ timeoutMs: 20_000, priority: 'low' });
+    try {
+      expect(os.getPriority(peer.pid)).toBe(19);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it.skipIf(!withChrt)('idle: a forked peer starts under SCHED_IDLE, every thread of it, and still answers', async () => {
+    const peer = await getTransport('raw-socket').start({ timeoutMs: 20_000, priority: 'idle' });
+    try {
+      const policies = new Set([...threads(peer.pid).values()].map((t) => t.policy));
+      expect(policies).toEqual(new Set([SCHED_IDLE]));
+      const { reply } = await peer.exchange({ kind: 'echo' }, { kind: 'bytes', bytes: Buffer.from('Linz') });
+      expect(reply).toEqual({ kind: 'bytes', bytes: Buffer.from('Linz') });
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it.skipIf(!withChrt)("idle: a pool's worker thread lowers only its own: the thread that serves HTTP keeps its policy", async () => {
+    const before = threads(process.pid);
+    const peer = await getTransport('worker-pool').start({ timeoutMs: 20_000, priority: 'idle', workers: 1 });
+    try {
+      const lowered = (): number[] => [...threads(process.pid)].filter(([tid, t]) => t.policy === SCHED_IDLE && !before.has(tid)).map(([tid]) => tid);
+      expect(await eventually(() => lowered().length >= 1)).toBe(true);
+      expect(threads(process.pid).get(process.pid)).toEqual(before.get(process.pid));
+    } finally {
+      await peer.close();
+    }
+  });
+});
+
+describe('--import-priority', () => {
+  const args = (extra: Partial<ScenarioArgs> = {}): ScenarioArgs => ({
+    id: 'fork-send',
+    duration: '15',
+    warmup: '2',
+    rate: '50',
+    records: '1000',
+    imports: '2',
+    concurrency: '1',
+    changes: '0.1',
+    work: '0',
+    reconnect: false,
+    pool: false,
+    host: '127.0.0.1',
+    port: '0',
+    'import-timeout': '300',
+    capacity: '5',
+    'capacity-connections': '10',
+    json: false,
+    out: 'results',
+    ...extra,
+  });
+
+  it('defaults to idle where chrt is (else low), takes normal, low and idle, and names itself when refused', () => {
+    expect(resolveScenarioConfig(args()).importPriority).toBe(withChrt ? 'idle' : 'low');
+    expect(resolveScenarioConfig(args({ 'import-priority': 'normal' })).importPriority).toBe('normal');
+    expect(resolveScenarioConfig(args({ 'import-priority': 'low' })).importPriority).toBe('low');
+    expect(() => resolveScenarioConfig(args({ 'import-priority': 'nice' }))).toThrow('--import-priority accepts one of: normal, low, idle (got "nice")');
+  });
+
+  it('is normal where imports run in an HTTP process, and a usage error given there', () => {
+    expect(resolveScenarioConfig(args({ id: 'single-thread' })).importPriority).toBe('normal');
+    expect(() => resolveScenarioConfig(args({ id: 'cluster', 'import-priority': 'low' }))).toThrow(
+      '--import-priority applies to scenarios whose imports leave the HTTP process: fork-send, node-ipc, buffer-zlib, chunked, worker-pool, queue',
+    );
+  });
+});
