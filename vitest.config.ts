@@ -7,7 +7,8 @@ import { defineConfig } from 'vitest/config';
 //   them would be measured too.
 // - unit and e2e, in the other group, two files at a time. unit is pure code (no process, socket or server),
 //   so its files share one module graph per worker (isolate: false): a fresh one per file cost about
-//   20 s of CPU loading modules for a few seconds of tests (every spy and fake timer is restored).
+//   20 s of CPU loading modules for a few seconds of tests (spies, stubbed globals and env are restored
+//   after each test by the project's own settings; fake timers by each file).
 //   e2e starts real processes, sockets, HTTP servers and browsers, but asserts only on what it
 //   checks regardless of speed (results, exit codes, cleanup), and each file watches only its own
 //   process tree and its own TMPDIR: most of its time is waiting out short phases, not CPU.
@@ -43,7 +44,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     projects: [
       { extends: true, test: { name: 'timing', include: TIMING, maxWorkers: 1, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'unit', isolate: false, include: ['test/**/*.test.ts'], exclude: [...TIMING, ...E2E], maxWorkers: SIDE_BY_SIDE, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'unit', isolate: false, restoreMocks: true, unstubGlobals: true, unstubEnvs: true, include: ['test/**/*.test.ts'], exclude: [...TIMING, ...E2E], maxWorkers: SIDE_BY_SIDE, sequence: { groupOrder: 1 } } },
       { extends: true, test: { name: 'e2e', include: E2E, maxWorkers: SIDE_BY_SIDE, sequence: { groupOrder: 1 } } },
     ],
   },

@@ -23,7 +23,8 @@ const commands: Record<string, () => Promise<CommandModule<any, any>>> = {
 
 /** The command the arguments name (their first word), or every command when they name none. */
 function commandsToLoad(args: string[]): (typeof commands)[string][] {
-  const named = args[0] === undefined ? undefined : commands[args[0]];
+  // Own keys only: `constructor` or `toString` is an unknown command, not Object's.
+  const named = args[0] !== undefined && Object.hasOwn(commands, args[0]) ? commands[args[0]] : undefined;
   return named ? [named] : Object.values(commands);
 }
 

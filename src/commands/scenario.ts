@@ -13,7 +13,8 @@ import { assertPortFree } from './port.js';
 import { addQueueOptions, assertNoQueueOptions, DEFAULT_QUEUE_WORKERS, measureQueueScale, resolveQueueSettings, type QueueArgs } from './queue-options.js';
 import { abortOnSignals, nextSignal } from './signals.js';
 import { HANDOFFS, type Handoff } from '../transports/types.js';
-import { chrtPath, IMPORT_PRIORITIES, LOW_NICE, type ImportPriority } from '../transports/common/priority.js';
+import { IMPORT_PRIORITIES, LOW_NICE } from '../transports/common/priority.js';
+import { offloadingScenarioIds, resolveImportPriority } from './import-priority.js';
 import { parseChoice, parseNumber, resolveRunId, UsageError } from './usage.js';
 import type { ScenarioEvent } from '../scenario/events.js';
 import { buildCatalog, type OptionSpec } from '../web/catalog.js';
@@ -72,15 +73,6 @@ const STALL_COVERED_S = 5;
 
 /** Options only the worker-pool scenario reads: given to another scenario, they are a mistake, not a no-op. */
 const WORKER_POOL_ONLY = ['handoff', 'max-queue'] as const;
-/**
- * Offloaded imports run at idle priority where the machine has it (Linux with util-linux's chrt),
- * as background work on a back-office server would: see transports/common/priority.ts for what was
- * measured. Elsewhere nice 19.
- */
-export function defaultImportPriority(): ImportPriority {
-  return chrtPath() === null ? 'low' : 'idle';
-}
-
 /** worker-pool's default queue: this many imports may wait per worker. */
 const QUEUE_PER_WORKER = 4;
 
@@ -92,26 +84,6 @@ function resolveWorkerPool(args: ScenarioArgs): { workers: number; workerPool: {
   const maxQueue =
     args['max-queue'] === undefined ? QUEUE_PER_WORKER * workers : parseNumber('max-queue', args['max-queue'], { min: 0, max: 1000, integer: true });
   return { workers, workerPool: { handoff, maxQueue } };
-}
-
-/** Scenarios whose imports leave the HTTP process (a child, a pool thread, a queue worker): --import-priority reaches them. */
-function offloadingScenarioIds(): string[] {
-  return scenarios.filter((s) => s.transport !== undefined).map((s) => s.id);
-}
-
-/** How the scenario's imports are scheduled: normal where they run in an HTTP process (nothing to lower). */
-function resolveImportPriority(args: ScenarioArgs): ImportPriority {
-  const given = args['import-priority'];
-  if (args.id === undefined || !offloadingScenarioIds().includes(args.id)) {
-    if (given !== undefined) {
-      throw new UsageError(`--import-priority applies to scenarios whose imports leave the HTTP process: ${offloadingScenarioIds().join(', ')}`);
-    }
-    return 'normal';
-  }
-  if (given === undefined) return defaultImportPriority();
-  const priority = parseChoice('import-priority', given, IMPORT_PRIORITIES);
-  if (priority === 'idle' && chrtPath() === null) throw new UsageError('--import-priority idle needs chrt (util-linux) on Linux; use low here');
-  return priority;
 }
 
 export function resolveScenarioConfig(args: ScenarioArgs): ScenarioRunConfig {
@@ -153,7 +125,7 @@ export function resolveScenarioConfig(args: ScenarioArgs): ScenarioRunConfig {
       args['child-heap-mb'] === undefined
         ? null
         : parseNumber('child-heap-mb', args['child-heap-mb'], { min: 16, max: 65_536, integer: true }),
-    importPriority: resolveImportPriority(args),
+    importPriority: resolveImportPriority(args.id, args['import-priority'], args.workers),
     concurrency,
     capacityS: parseNumber('capacity', args.capacity, { min: 0, max: 600, integer: true }),
     capacityConnections: parseNumber('capacity-connections', args['capacity-connections'], { min: 1, max: 1000, integer: true }),

@@ -70,7 +70,7 @@ export function capacityCpu(results: ReadonlyMap<string, ScenarioResult>): strin
 const PRIORITY_WORDS: Record<string, string> = {
   normal: "at the server's own priority (as in the talk)",
   low: 'at nice 19',
-  idle: 'at idle priority (SCHED_IDLE: only when no other thread wants the CPU)',
+  idle: 'at idle priority (SCHED_IDLE, only when no other thread wants the CPU)',
 };
 
 /**
@@ -88,10 +88,11 @@ export function importPriority(results: ReadonlyMap<string, ScenarioResult>): st
   if (byPriority.size === 0) return null;
   const parts = [...byPriority].map(([priority, ids]) => `${ids.join(', ')} ${PRIORITY_WORDS[priority]}`);
   const lowered = [...byPriority.keys()].some((priority) => priority !== 'normal');
+  const inHttp = ['single-thread', 'cluster'].filter((id) => measured(results).some((row) => row.id === id && row.facts));
   return (
     `Imports that leave the HTTP process ran ${parts.join('; ')}` +
-    (lowered ? ' (`--import-priority`): when the cores run short the OS serves the HTTP thread first, and the import gets what is left.' : '.') +
-    ' single-thread and cluster import in an HTTP process, at its priority.'
+    (lowered ? ', set with `--import-priority`: when the cores run short the OS serves the HTTP thread first, and the import gets what is left.' : '.') +
+    (inHttp.length > 0 ? ` ${inHttp.join(' and ')} import${inHttp.length === 1 ? 's' : ''} in an HTTP process, at its priority.` : '')
   );
 }
 

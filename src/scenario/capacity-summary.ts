@@ -4,6 +4,7 @@ import { formatDurationMs, formatNumber, formatPercent } from '../format/numbers
 import { textTable } from '../format/text-table.js';
 import { capacityFacts, type HttpThreadFacts } from '../results/facts.js';
 import type { Capacity, CompletedScenarioResult } from '../results/schema.js';
+import { median } from './busy.js';
 
 function capacityRow(name: string, phase: Capacity): string[] {
   const l = phase.closedLoopLatencyMs;
@@ -55,24 +56,26 @@ function priorityNote(result: CompletedScenarioResult): string {
   return priority === 'low' ? ' (at nice 19)' : '';
 }
 
-function medianMs(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 /**
- * What the capacity kept cost the imports: how long they took with the server at full load against
- * the latency phase's (light traffic). An import below the server's priority runs on what is left.
+ * What the capacity kept cost the imports: how long those that finished inside the closed loop took,
+ * against the latency phase's (light traffic). The one still running when the loop ends is awaited
+ * and runs on without load, so its duration is left out: it would understate the cost. An import
+ * below the server's priority runs on what the server leaves.
  */
 function importPace(result: CompletedScenarioResult): string | null {
-  const during = result.capacity?.duringImports.imports.filter((imp) => imp.ok) ?? [];
-  const duringMs = medianMs(during.map((imp) => imp.durationMs));
-  if (duringMs === null) return null;
-  const lightMs = medianMs(result.imports.filter((imp) => imp.ok).map((imp) => imp.durationMs));
-  const light = lightMs === null ? '' : ` (${formatDurationMs(lightMs)} under light traffic)`;
-  return `Imports completed while the closed loop ran: ${during.length}, a median of ${formatDurationMs(duringMs)} each${light}.`;
+  const phase = result.capacity?.duringImports;
+  const ok = phase?.imports.filter((imp) => imp.ok) ?? [];
+  if (!phase || ok.length === 0) return null;
+  const within = ok.filter((imp) => imp.startedAtMs + imp.durationMs <= phase.durationMs);
+  const lightMs = median(result.imports.filter((imp) => imp.ok).map((imp) => imp.durationMs));
+  const light = lightMs === null ? '' : `; under light traffic one took ${formatDurationMs(lightMs)}`;
+  const withinMs = median(within.map((imp) => imp.durationMs));
+  if (withinMs === null) {
+    const first = ok[0]!;
+    const pastMs = first.startedAtMs + first.durationMs - phase.durationMs;
+    return `No import finished within the ${formatDurationMs(phase.durationMs)} closed loop (the first ended ${formatDurationMs(pastMs)} after it${light}).`;
+  }
+  return `Imports that finished within the closed loop: ${within.length}, a median of ${formatDurationMs(withinMs)} each${light}.`;
 }
 
 /** What the capacity phases say, in sentences. */

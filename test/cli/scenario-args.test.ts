@@ -66,7 +66,7 @@ describe('scenario command: bad input', () => {
   it('rejects bad --capacity and --capacity-connections with the option named', async () => {
     expectUsageError(await runCli(['scenario', 'fork-send', '--capacity-connections', 'many']), '--capacity-connections must be an integer from 1 to 1000 (got "many")');
     expectRefused(args('single-thread', { capacity: '-1' }), '--capacity must be an integer from 0 to 600 (got "-1")');
-    expectRefused(args('single-thread', { capacity: '2.5' }), '--capacity must be an integer from 0 to 600 (got "2.5")');
+    expectUsageError(await runCli(['scenario', 'single-thread', '--capacity', '2.5']), '--capacity must be an integer from 0 to 600 (got "2.5")');
     expectRefused(args('fork-send', { 'capacity-connections': '0' }), '--capacity-connections must be an integer from 1 to 1000 (got "0")');
   });
 

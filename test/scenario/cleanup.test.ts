@@ -131,7 +131,7 @@ describe.concurrent('cleanup', () => {
     // Mid-run: once the server listens (on a busy machine its start-up alone can take seconds), and a little more.
     await waitFor(() => descendantsOf(cliPid).some(listensOnTcp), 30_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const [server] = descendantsOf(cliPid);
+    const server = descendantsOf(cliPid).find(listensOnTcp);
     process.kill(server as number, 'SIGKILL');
     const run = await running;
 

@@ -8,7 +8,8 @@ import { waitAllGone, watchDescendants } from '../helpers/processes.js';
 
 // Three imports in flight on a pool of one worker: each import's work (a few hundred ms) dominates
 // its hand-over, so the two that wait must each have queued for most of the runs ahead of them.
-const RUN = ['--duration', '2', '--warmup', '0', '--rate', '20', '--records', '2000', '--work', '30000', '--capacity', '0'];
+// The server's own priority: this file is about concurrency, and beside another test file an idle-priority import waits for CPU.
+const RUN = ['--duration', '2', '--warmup', '0', '--rate', '20', '--records', '2000', '--work', '30000', '--capacity', '0', '--import-priority', 'normal'];
 
 let outDir: string;
 beforeAll(async () => {

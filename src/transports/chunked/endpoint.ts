@@ -1,3 +1,4 @@
+import { asError } from '../../format/error.js';
 import type { Link } from '../common/in-place-link/socket.js';
 import { controlFrame, dataFrames, FramingError, refusalReason } from './framing.js';
 import type { ControlMessage } from './messages.js';
@@ -79,7 +80,11 @@ export class ChunkedEndpoint {
     if (this.outgoing) return Promise.reject(new Error('a message is already being sent'));
     const announce = controlFrame({ type: 'announce', sizeBytes });
     if (this.isEager(sizeBytes)) {
-      this.write([announce, ...dataFrames(parts, this.options.frameBytes)]);
+      try {
+        this.write([announce, ...dataFrames(parts, this.options.frameBytes)]);
+      } catch (error: unknown) {
+        return Promise.reject(asError(error)); // as the waiting path does: a rejection, never a throw
+      }
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {

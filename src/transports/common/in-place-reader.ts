@@ -1,7 +1,8 @@
-// Reading a stream straight into its final buffers. The reader hands out the exact view the next
-// read must land in (a length prefix, a frame header, or the rest of an announced message) and is
-// told how many bytes landed; a socket with `onread` (see in-place-socket.ts) lets the kernel copy
-// into those views, so a message is received with no copy in user space and no concatenation.
+// Reading a stream straight into its final buffers. The reader hands out the view the next read
+// must land in (a frame header, the rest of an announced message, or for raw-socket a scratch buffer
+// between messages, from which a small one is copied out once) and is told how many bytes landed; a
+// socket with `onread` (see in-place-link/socket.ts) lets the kernel copy into those views, so a big
+// message is received with no copy in user space and no concatenation.
 // Readers are pure state machines: tests feed them any chunking they like.
 
 /** Garbage or a protocol violation on the stream (or a size above the limit): it cannot be trusted any more. */

@@ -43,21 +43,17 @@ export class LengthPrefixedReader implements InPlaceReader {
   ) {}
 
   nextBuffer(): Buffer {
-    // Mid-message: straight into it; mid-prefix (a read that ended inside one): the rest of it.
-    if (this.message) this.lastView = this.message.rest();
-    else if (this.prefix.filled > 0) this.lastView = this.prefix.rest();
-    else this.lastView = this.scratch;
+    // Mid-message: straight into it. Otherwise the scratch buffer, also after a read that ended inside
+    // a prefix (consume() finishes it): its rest and a small body then still come in one read.
+    this.lastView = this.message ? this.message.rest() : this.scratch;
     return this.lastView;
   }
 
   commit(bytes: number): void {
     const view = this.lastView;
-    if (view !== this.scratch) {
-      const landing = this.message ?? this.prefix;
-      landing.fill(bytes, view.length);
-      if (landing === this.message) {
-        if (landing.full) this.deliver(landing.buffer);
-      } else if (landing.full) this.startMessage();
+    if (view !== this.scratch && this.message) {
+      this.message.fill(bytes, view.length);
+      if (this.message.full) this.deliver(this.message.buffer);
       return;
     }
     if (!Number.isInteger(bytes) || bytes < 1 || bytes > view.length) throw new Error(`in-place read of ${bytes} bytes into a view of ${view.length}`);

@@ -60,6 +60,37 @@ describe('LengthPrefixedReader (in place)', () => {
     }
   });
 
+  it('at the scratch buffer\'s edge: a message ending exactly there, a next prefix or a body cut by it', () => {
+    const next = Buffer.from('Innsbruck');
+    // The first message with its prefix ends at SCRATCH_BYTES + shift: 0 exactly at the edge; -1..-3 the next
+    // prefix is cut after 1-3 bytes; +1 the body's last byte is one read later.
+    for (const shift of [-3, -2, -1, 0, 1]) {
+      const body = Buffer.alloc(SCRATCH_BYTES - LENGTH_PREFIX_BYTES + shift, shift & 0xff);
+      const wire = Buffer.concat([lengthPrefix(body.length), body, lengthPrefix(next.length), next]);
+      const { reader: r, messages } = reader(2 * SCRATCH_BYTES);
+      const views = feed(r, wire);
+      r.end();
+      expect(messages, `shift ${shift}`).toEqual([body, next]);
+      expect(views[0], `shift ${shift}`).toHaveLength(SCRATCH_BYTES);
+      // What the next read was asked to fill: the last byte of the body in place, else the scratch buffer
+      // (also for a cut prefix: its rest and the next body then come in that one read).
+      expect(views[1], `shift ${shift}`).toHaveLength(shift === 1 ? 1 : SCRATCH_BYTES);
+      expect(views, `shift ${shift}`).toHaveLength(shift === 1 ? 3 : 2); // +1: the next message in one more scratch read
+    }
+  });
+
+  it('an oversized length completed by a later read is refused before anything is allocated', () => {
+    const first = Buffer.alloc(SCRATCH_BYTES - LENGTH_PREFIX_BYTES - 2, 1);
+    const { reader: r } = reader(SCRATCH_BYTES);
+    const wire = Buffer.concat([lengthPrefix(first.length), first, lengthPrefix(SCRATCH_BYTES + 1)]);
+    feed(r, wire.subarray(0, SCRATCH_BYTES)); // the first message, and half of the next prefix
+    const allocUnsafe = vi.spyOn(Buffer, 'allocUnsafe');
+    expect(() => feed(r, wire.subarray(SCRATCH_BYTES))).toThrow(
+      new FramingError(`announced message of ${SCRATCH_BYTES + 1} bytes is above the maximum of ${SCRATCH_BYTES} bytes`),
+    );
+    expect(allocUnsafe).not.toHaveBeenCalled();
+  });
+
   it('one byte per read', () => {
     const { reader: r, messages } = reader();
     feedInReads(r, stream, 1);
