@@ -70,9 +70,9 @@ describe.concurrent('cleanup', () => {
         watcher = watchDescendants(pid);
       },
     });
-    // Interrupt once the server and (for cluster) its workers are up and traffic is flowing.
+    // Interrupt once the server listens, (for cluster) its workers are up, and traffic is flowing.
     const expected = id === 'cluster' ? 3 : 1;
-    await waitFor(() => descendantsOf(cliPid).length >= expected, 20_000);
+    await waitFor(() => descendantsOf(cliPid).length >= expected && descendantsOf(cliPid).some(listensOnTcp), 30_000);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     process.kill(cliPid, signal);
     const run = await running;

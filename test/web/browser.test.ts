@@ -173,9 +173,13 @@ describe.skipIf(skip)('in Chromium', () => {
     });
     await page.click('#start');
     await page.waitForFunction((before) => window.workshop.stats.runsEnded === before + 1, runsBefore, { timeout: 60_000 });
-    // Every point was listed, with its warm figures in words, before the sweep ended.
+    // Every point was listed, with its warm figures in words, as it was measured: each of the first three
+    // before the sweep ended. Events reach the page in batches (every 100 ms), and the observer hears of a
+    // batch's lines after all of it is handled: the last point can share its batch with the end.
     const lines = await page.evaluate(() => window.sweepLines);
-    expect(lines.map((l) => l.runsEnded)).toEqual([runsBefore, runsBefore, runsBefore, runsBefore]);
+    expect(lines).toHaveLength(4);
+    expect(lines.slice(0, 3).map((l) => l.runsEnded)).toEqual([runsBefore, runsBefore, runsBefore]);
+    expect([runsBefore, runsBefore + 1]).toContain(lines[3]?.runsEnded);
     expect(lines[0]?.text).toMatch(/^raw-socket at 1\.0 KiB: [\d.]+ MB\/s, warm round trip [\d.]+ ms \(p10-p90 [\d.]+-[\d.]+\) over \d+ samples, cold first [\d.]+ ms/);
     const drawn = await page.evaluate(() => window.workshop.charts.sweep.data.datasets.map((d) => [d.label, d.data.map((p) => p.x)]));
     expect(drawn).toEqual([
