@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveScenarioConfig, type ScenarioArgs } from '../../src/commands/scenario.js';
 import { UsageError } from '../../src/commands/usage.js';
 import { runCli } from '../helpers/cli.js';
+import { scenarioArgs } from '../helpers/scenario-args.js';
 import { watchDescendants } from '../helpers/processes.js';
 
 function expectUsageError(run: { code: number | null; stderr: string; stdout: string }, message: string): void {
@@ -13,28 +14,7 @@ function expectUsageError(run: { code: number | null; stderr: string; stdout: st
   expect(run.stderr).toContain(message);
 }
 
-// What the command line parses, as the handler gets it: the defaults, then what a test gives.
-const args = (id: string, extra: Partial<ScenarioArgs> = {}): ScenarioArgs => ({
-  id,
-  duration: '15',
-  warmup: '2',
-  rate: '50',
-  records: '1000',
-  imports: '2',
-  concurrency: '1',
-  changes: '0.1',
-  work: '0',
-  reconnect: false,
-  pool: false,
-  host: '127.0.0.1',
-  port: '0',
-  'import-timeout': '300',
-  capacity: '5',
-  'capacity-connections': '10',
-  json: false,
-  out: 'results',
-  ...extra,
-});
+const args = scenarioArgs;
 
 /** A bad value refused by the pure check, with one line naming the option (the CLI exits 2 with it). */
 function expectRefused(given: ScenarioArgs, message: string): void {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveScenarioConfig, type ScenarioArgs } from '../../../src/commands/scenario.js';
 import { idleAvailable } from '../../../src/transports/common/priority.js';
 import { getTransport } from '../../../src/transports/registry.js';
+import { scenarioArgs } from '../../helpers/scenario-args.js';
 
 // PeerOptions.priority end to end: a forked peer, a pool's worker thread (and not the thread that
 // started it), and the scenario option that sets it.
@@ -79,27 +80,7 @@ describe.skipIf(process.platform !== 'linux')('import priority', () => {
 });
 
 describe('--import-priority', () => {
-  const args = (extra: Partial<ScenarioArgs> = {}): ScenarioArgs => ({
-    id: 'fork-send',
-    duration: '15',
-    warmup: '2',
-    rate: '50',
-    records: '1000',
-    imports: '2',
-    concurrency: '1',
-    changes: '0.1',
-    work: '0',
-    reconnect: false,
-    pool: false,
-    host: '127.0.0.1',
-    port: '0',
-    'import-timeout': '300',
-    capacity: '5',
-    'capacity-connections': '10',
-    json: false,
-    out: 'results',
-    ...extra,
-  });
+  const args = (extra: Partial<ScenarioArgs> = {}): ScenarioArgs => scenarioArgs('fork-send', extra);
 
   it('defaults to idle where chrt is (else low), takes normal, low and idle, and names itself when refused', () => {
     expect(resolveScenarioConfig(args()).importPriority).toBe(withChrt ? 'idle' : 'low');
