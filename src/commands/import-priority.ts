@@ -9,8 +9,8 @@ import { parseChoice, UsageError } from './usage.js';
  * as background work on a back-office server would: see transports/common/priority.ts for what was
  * measured. Elsewhere nice 19.
  */
-export function defaultImportPriority(): ImportPriority {
-  return idleAvailable() ? 'idle' : 'low';
+export function defaultImportPriority(idle: () => boolean = idleAvailable): ImportPriority {
+  return idle() ? 'idle' : 'low';
 }
 
 /** Scenarios whose imports leave the HTTP process (a child, a pool thread, a queue worker): --import-priority reaches them. */
@@ -18,8 +18,17 @@ export function offloadingScenarioIds(): string[] {
   return scenarios.filter((s) => s.transport !== undefined).map((s) => s.id);
 }
 
-/** How the scenario's imports are scheduled: normal where they run in an HTTP process (nothing to lower). */
-export function resolveImportPriority(id: string | undefined, given: string | undefined, workers: string | undefined): ImportPriority {
+/**
+ * How the scenario's imports are scheduled: normal where they run in an HTTP process (nothing to lower).
+ * `idle` asks the machine by running chrt (idleAvailable): a caller that must start nothing on bad
+ * input passes a stand-in and asks again once every other check has passed.
+ */
+export function resolveImportPriority(
+  id: string | undefined,
+  given: string | undefined,
+  workers: string | undefined,
+  idle: () => boolean = idleAvailable,
+): ImportPriority {
   if (id === undefined || !offloadingScenarioIds().includes(id)) {
     if (given !== undefined) {
       throw new UsageError(`--import-priority applies to scenarios whose imports leave the HTTP process: ${offloadingScenarioIds().join(', ')}`);
@@ -31,9 +40,9 @@ export function resolveImportPriority(id: string | undefined, given: string | un
     if (given !== undefined) throw new UsageError('--import-priority reaches only local queue workers, and --workers 0 starts none');
     return 'normal';
   }
-  if (given === undefined) return defaultImportPriority();
+  if (given === undefined) return defaultImportPriority(idle);
   const priority = parseChoice('import-priority', given, IMPORT_PRIORITIES);
-  if (priority === 'idle' && !idleAvailable()) throw new UsageError('--import-priority idle needs chrt (util-linux) on Linux, allowed to set SCHED_IDLE; use low here');
+  if (priority === 'idle' && !idle()) throw new UsageError('--import-priority idle needs chrt (util-linux) on Linux, allowed to set SCHED_IDLE; use low here');
   return priority;
 }
 

@@ -86,7 +86,8 @@ function resolveWorkerPool(args: ScenarioArgs): { workers: number; workerPool: {
   return { workers, workerPool: { handoff, maxQueue } };
 }
 
-export function resolveScenarioConfig(args: ScenarioArgs): ScenarioRunConfig {
+/** `idleAvailable` answers whether SCHED_IDLE works here, by running chrt (see resolveImportPriority). */
+export function resolveScenarioConfig(args: ScenarioArgs, idleAvailable?: () => boolean): ScenarioRunConfig {
   const rate = parseNumber('rate', args.rate, { min: 1, max: 10_000 });
   const pool = args.id === 'worker-pool' ? resolveWorkerPool(args) : null;
   if (pool === null) {
@@ -125,7 +126,7 @@ export function resolveScenarioConfig(args: ScenarioArgs): ScenarioRunConfig {
       args['child-heap-mb'] === undefined
         ? null
         : parseNumber('child-heap-mb', args['child-heap-mb'], { min: 16, max: 65_536, integer: true }),
-    importPriority: resolveImportPriority(args.id, args['import-priority'], args.workers),
+    importPriority: resolveImportPriority(args.id, args['import-priority'], args.workers, idleAvailable),
     concurrency,
     capacityS: parseNumber('capacity', args.capacity, { min: 0, max: 600, integer: true }),
     capacityConnections: parseNumber('capacity-connections', args['capacity-connections'], { min: 1, max: 1000, integer: true }),
@@ -264,7 +265,9 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
     if (args.id === undefined) throw new UsageError(`name a scenario: ${scenarioIds().join(', ')} (or --list)`);
     const scenario = findScenario(args.id);
     if (!scenario) throw new UsageError(`unknown scenario "${args.id}"; valid ids: ${scenarioIds().join(', ')}`);
-    const config = resolveScenarioConfig(args);
+    // Every check first, without running anything: the import priority is settled last, since finding
+    // out whether idle works here runs chrt, and bad input starts nothing.
+    const config = resolveScenarioConfig(args, () => true);
     const runId = resolveRunId(args['run-id'], newRunId);
     const outDir = await checkOutputDir('out', args.out);
     const queue = scenario.id === 'queue' ? resolveQueueSettings(args, runId, config.concurrency) : null;
@@ -272,6 +275,7 @@ export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
     await assertPortFree(config.host, config.port);
     const livePort = parseNumber('live-port', args['live-port'] ?? '0', { min: 0, max: 65_535, integer: true });
     if (args.live) await assertPortFree(LIVE_HOST, livePort);
+    config.importPriority = resolveImportPriority(args.id, args['import-priority'], args.workers);
 
     const interactive = process.stderr.isTTY && !args.json;
     const file = resultPath(outDir, runId, scenario.id, args['by-node'] ? nodeDirName() : undefined);

@@ -1,9 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { resolveScenarioConfig, type ScenarioArgs } from '../../../src/commands/scenario.js';
 import { idleAvailable } from '../../../src/transports/common/priority.js';
 import { getTransport } from '../../../src/transports/registry.js';
+import { runCli } from '../../helpers/cli.js';
 import { scenarioArgs } from '../../helpers/scenario-args.js';
 
 // PeerOptions.priority end to end: a forked peer, a pool's worker thread (and not the thread that
@@ -94,5 +97,59 @@ describe('--import-priority', () => {
     expect(() => resolveScenarioConfig(args({ id: 'cluster', 'import-priority': 'low' }))).toThrow(
       '--import-priority applies to scenarios whose imports leave the HTTP process: fork-send, node-ipc, buffer-zlib, chunked, worker-pool, queue',
     );
+  });
+});
+
+// Finding out whether idle works here runs chrt, a process of its own: bad input must not get that
+// far. A process list polled from outside can miss a probe that lasts milliseconds, so the CLI is
+// run with a preloaded module that writes down every child_process call it makes.
+describe('--import-priority: bad input runs nothing, not even the chrt probe', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'spawn-log-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const tracer = path.join(dir, 'trace.cjs');
+  writeFileSync(
+    tracer,
+    `const cp = require('node:child_process');
+const { appendFileSync } = require('node:fs');
+for (const name of ['spawn', 'spawnSync', 'execFile', 'execFileSync', 'exec', 'execSync', 'fork']) {
+  const original = cp[name];
+  cp[name] = function (...args) {
+    appendFileSync(process.env.SPAWN_LOG, name + ' ' + String(args[0]) + '\\n');
+    return original.apply(this, args);
+  };
+}
+require('node:module').syncBuiltinESMExports();
+`,
+  );
+  let runs = 0;
+  const traced = (): { log: string; env: NodeJS.ProcessEnv } => {
+    const log = path.join(dir, `spawns-${++runs}.log`);
+    writeFileSync(log, '');
+    return { log, env: { NODE_OPTIONS: `--require ${tracer}`, SPAWN_LOG: log } };
+  };
+
+  it('the tracer sees a call made through an ESM import (it can fail)', () => {
+    const { log, env } = traced();
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', "import { execFileSync } from 'node:child_process'; execFileSync('/bin/true');"], {
+      env: { ...process.env, ...env },
+    });
+    expect(run.status).toBe(0);
+    expect(readFileSync(log, 'utf8')).toBe('execFileSync /bin/true\n');
+  });
+
+  it('an unwritable --out, and the queue without redis-server: exit 2 before any child_process call', async () => {
+    const notADir = path.join(dir, 'a-file');
+    writeFileSync(notADir, '');
+    const out = traced();
+    const badOut = await runCli(['scenario', 'fork-send', '--out', notADir], { env: out.env });
+    expect([badOut.code, badOut.stdout]).toEqual([2, '']);
+    expect(badOut.stderr).toContain('--out');
+    expect(readFileSync(out.log, 'utf8')).toBe('');
+
+    const noRedis = traced();
+    const queue = await runCli(['scenario', 'queue'], { env: { ...noRedis.env, PATH: path.join(dir, 'no-such-dir') } });
+    expect([queue.code, queue.stdout]).toEqual([2, '']);
+    expect(queue.stderr).toContain('redis-server not found on PATH');
+    expect(readFileSync(noRedis.log, 'utf8')).toBe('');
   });
 });
