@@ -4,6 +4,7 @@ import type { CommandModule } from 'yargs';
 import { scenarios } from '../../scenarios/index.js';
 import { compiledEntry, projectRoot } from '../paths.js';
 import { newRunId } from '../results/store.js';
+import { commandEnv } from '../sweep/malloc.js';
 import { checkOutputDir, checkOutputFile } from './locations.js';
 import { nodeBinary, parseNodeMajors, SUPPORTED_NODE_MAJORS } from './node-versions.js';
 import { generateReport } from './report.js';
@@ -71,7 +72,7 @@ export function stepsByVersion(steps: BenchStep[], versions: NodeVersion[]): Ben
 function runStep(step: BenchStep, signal: AbortSignal): Promise<number | null> {
   return new Promise((resolve) => {
     // `node` on PATH is the step's node too, for anything that starts one by name.
-    const env = { ...process.env, PATH: [path.dirname(step.node), process.env.PATH].filter(Boolean).join(path.delimiter) };
+    const env = commandEnv(step.args, { ...process.env, PATH: [path.dirname(step.node), process.env.PATH].filter(Boolean).join(path.delimiter) });
     const child = spawn(step.node, [compiledEntry('cli.js'), ...step.args], { stdio: ['ignore', 'inherit', 'inherit'], env });
     const forward = (): void => {
       child.kill('SIGTERM');

@@ -12,6 +12,7 @@ import { settingsWarning } from './settings.js';
 import { faultsSection } from './faults.js';
 import { failureTable, firstRoundTripTable, NOISY_MARK, roundTripTable, scenarioTable, sweepTable } from './tables.js';
 import type { SweepResult } from '../results/schema.js';
+import { SWEEP_MALLOC_TUNABLES } from '../sweep/malloc.js';
 import { NOISY_MARGIN_OF_ERROR } from '../sweep/stats.js';
 
 export interface ChartLink {
@@ -78,6 +79,25 @@ function measuredLine(results: readonly { name: string; node: string }[]): strin
   return on ? ` Measured on ${on}.` : '';
 }
 
+/**
+ * Under which allocator setting the sweep's figures were made (config.mallocTunables, from
+ * sweep/malloc.ts): it decides whether a sample from 1 MiB up paid for fresh pages.
+ */
+export function sweepMemorySentence(sweep: SweepResult): string {
+  const tunables = sweep.config.mallocTunables;
+  if (typeof tunables === 'string') {
+    return (
+      `Memory: the sweep's processes ran with \`GLIBC_TUNABLES=${tunables}\`` +
+      (tunables === SWEEP_MALLOC_TUNABLES ? " (glibc's malloc keeps what it frees: no chunk of its own mmap'd, the heap never trimmed)" : '') +
+      ', so a timed sample reuses memory its process already has and measures the transport; what fresh memory costs shows in the cold first round trip.'
+    );
+  }
+  if (tunables === null) {
+    return "Memory: glibc's default allocator settings (the sweep was not started by `npm run sweep`, `bench` or the workshop): from 1 MiB up a sample may or may not pay for fresh pages, by what the allocator gave back before it.";
+  }
+  return 'Memory: allocator settings not recorded (a sweep from before they were).';
+}
+
 function sweepSection(sweep: SweepResult, measured: string): string {
   const warmSampled = sweep.schemaVersion >= 3;
   const noisy = `${NOISY_MARK} = noisy: the margin of error of the samples' mean is above ±${NOISY_MARGIN_OF_ERROR * 100} %.`;
@@ -90,6 +110,7 @@ function sweepSection(sweep: SweepResult, measured: string): string {
         ]),
     `MB/s by message size (payload MB over the median round trip); a failure kind in bold where the transfer failed; skipped = not tried after the transport's first failure; — = size not planned. ${noisy}${measured}`,
     sweepTable(sweep),
+    sweepMemorySentence(sweep),
     '### Round trip, warm',
     'Median round trip in ms, (p10–p90), and n = the timed samples behind it: each size runs on a fresh peer, warms up unrecorded, ' +
       `then samples until a minimum count and a minimum time. ${noisy}`,

@@ -5,6 +5,7 @@ import { newRunId, resultPath, writeJsonAtomic } from '../results/store.js';
 import type { Transport } from '../transports/types.js';
 import type { SweepConfig } from './config.js';
 import { SweepInterrupted } from './deadline.js';
+import { mallocTunablesInEffect } from './malloc.js';
 import { createProgress, type ProgressStream } from './progress.js';
 import { runSweep, type SweepEvent } from './run.js';
 import { renderFailurePoints, renderSummaryTable } from './table.js';
@@ -72,7 +73,8 @@ export async function runSweepCommand(config: SweepConfig, transports: readonly 
     state: failure === null ? 'completed' : 'errored',
     ...(failure !== null ? { error: describeFailure(failure) } : {}),
     env: captureEnv(),
-    config: { ...config },
+    // Which allocator settings the figures were made under (see malloc.ts); null: glibc's defaults.
+    config: { ...config, mallocTunables: mallocTunablesInEffect() },
     transports: measured,
   };
   const file = resultPath(io.outDir, runId, 'sweep', io.nodeDir);

@@ -3,6 +3,7 @@
 // writes its results file and prints its summary exactly as on the command line, and the workshop's
 // web serving never shares an event loop with the load generator being measured.
 import { fork, type ChildProcess } from 'node:child_process';
+import { commandEnv } from '../sweep/malloc.js';
 import { isRunEventMessage, type RunEvent } from './wire.js';
 
 /** After a stop request (SIGINT, as Ctrl-C), how long the run may take to clean up before SIGKILL. */
@@ -23,7 +24,7 @@ export interface ChildRun {
 }
 
 export function startChildRun(cliPath: string, args: string[], onEvent: (event: RunEvent) => void): ChildRun {
-  const child: ChildProcess = fork(cliPath, [...args, '--emit-events'], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child: ChildProcess = fork(cliPath, [...args, '--emit-events'], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: commandEnv(args, process.env) });
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { readResult } from '../../src/results/store.js';
 import { defaultRun, listRuns, loadRun } from '../../src/results/run-results.js';
 import { scenarioCommand, sweepCommand } from '../../src/report/commands.js';
-import { renderReport } from '../../src/report/report.js';
+import { renderReport, sweepMemorySentence } from '../../src/report/report.js';
+import { SWEEP_MALLOC_TUNABLES } from '../../src/sweep/malloc.js';
 import { failureTable, firstRoundTripTable, roundTripTable, scenarioTable, sweepTable } from '../../src/report/tables.js';
 import type { ScenarioResult, SweepResult } from '../../src/results/schema.js';
 import { FIXTURES_DIR, RUN_A, RUN_B, RUN_C, fixtureSweep, fixtureWarmSweep } from './builders.js';
@@ -200,6 +201,21 @@ describe('the report\'s sweep section', () => {
     expect(text).toContain('† = noisy: the margin of error of the samples\' mean is above ±10 %.');
     expect(text).toContain('1 KiB 1.43x / 1.32x'); // claim 3, warm / cold
     expect(text).not.toContain('predates warm sampling');
+  });
+
+  it('says under which allocator setting the figures were made: the sweep\'s own, glibc\'s defaults, or not recorded', () => {
+    const sweep = fixtureWarmSweep();
+    const withConfig = (mallocTunables: unknown): SweepResult => ({ ...sweep, config: { ...sweep.config, mallocTunables } });
+    expect(sweepMemorySentence(withConfig(SWEEP_MALLOC_TUNABLES))).toBe(
+      "Memory: the sweep's processes ran with `GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967296` (glibc's malloc keeps what it frees: no chunk of its own mmap'd, the heap never trimmed), so a timed sample reuses memory its process already has and measures the transport; what fresh memory costs shows in the cold first round trip.",
+    );
+    expect(sweepMemorySentence(withConfig('glibc.malloc.arena_max=1'))).toBe(
+      "Memory: the sweep's processes ran with `GLIBC_TUNABLES=glibc.malloc.arena_max=1`, so a timed sample reuses memory its process already has and measures the transport; what fresh memory costs shows in the cold first round trip.",
+    );
+    expect(sweepMemorySentence(withConfig(null))).toContain("Memory: glibc's default allocator settings");
+    const { mallocTunables: _, ...older } = sweep.config;
+    expect(sweepMemorySentence({ ...sweep, config: older })).toBe('Memory: allocator settings not recorded (a sweep from before they were).');
+    expect(render(withConfig(null))).toContain("Memory: glibc's default allocator settings (the sweep was not started by `npm run sweep`");
   });
 
   it('says what an older sweep (schema 1) did not record, and still shows its figures', () => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateResult } from '../../src/results/store.js';
+import { commandEnv, SWEEP_MALLOC_TUNABLES } from '../../src/sweep/malloc.js';
 import { runCli } from '../helpers/cli.js';
 
 const outDir = mkdtempSync(path.join(os.tmpdir(), 'sweep-cli-'));
@@ -24,7 +25,10 @@ describe('sweep command', () => {
 
   it('--json prints only the result document, the same one it writes', async () => {
     const out = path.join(outDir, 'json');
-    const run = await runCli(['sweep', '--transports', 'raw-socket', '--sizes', '1KiB,64KiB', '--repeat', '2', '--json', '--out', out, '--run-id', 'bench-1']);
+    // Started as npm run sweep starts it: the allocator setting is recorded with the figures.
+    const run = await runCli(['sweep', '--transports', 'raw-socket', '--sizes', '1KiB,64KiB', '--repeat', '2', '--json', '--out', out, '--run-id', 'bench-1'], {
+      env: commandEnv(['sweep'], {}),
+    });
     expect(run.code).toBe(0);
     const printed = validateResult(JSON.parse(run.stdout));
     expect(readdirSync(out)).toEqual(['bench-1']);
@@ -32,7 +36,7 @@ describe('sweep command', () => {
     expect(printed).toEqual(JSON.parse(readFileSync(path.join(out, 'bench-1', 'sweep.json'), 'utf8')));
     if (printed.kind !== 'sweep') throw new Error('not a sweep result');
     expect(printed.state).toBe('completed');
-    expect(printed.config).toMatchObject({ transports: ['raw-socket'], sizesBytes: [1024, 65536], repeat: 2, timeoutMs: 30_000 });
+    expect(printed.config).toMatchObject({ transports: ['raw-socket'], sizesBytes: [1024, 65536], repeat: 2, timeoutMs: 30_000, mallocTunables: SWEEP_MALLOC_TUNABLES });
     expect(printed.transports[0]!.points.map((p) => [p.sizeBytes, p.state])).toEqual([[1024, 'ok'], [65536, 'ok']]);
     // Warm-sampled (schema 3): at least --repeat samples after a warm-up, the cold exchange apart.
     expect(printed.schemaVersion).toBe(3);

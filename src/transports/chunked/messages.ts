@@ -33,21 +33,23 @@ export type ControlMessage =
 export { DEFAULT_MAX_MESSAGE_BYTES } from '../common/in-place-reader.js';
 
 /**
- * Data frame size. Measured again with frames read in place (warm echo round trips, CPU of both
- * processes per exchange, 2 busy cores, two rounds): at 16 and 64 MiB, 64 KiB, 1 MiB, 4 MiB and
- * 16 MiB frames were equal within the noise (625-745 ms CPU per 64 MiB exchange for every size);
- * at 1 MiB, 64 KiB frames cost 14 ms against 9-14 ms. Each frame costs one extra 6-byte read and two
- * writev entries, so 1 MiB frames keep that to 64 per 64 MiB; larger ones gain nothing measurable
- * and would make the "chunks" of the talk's protocol a formality.
+ * Data frame size. Each frame costs one more 6-byte read and two more writev entries; with frames read
+ * in place nothing else depends on it. Measured again once the sweep's processes kept their memory
+ * (sweep/malloc.ts; before, fresh pages cost more than everything else and every frame size measured
+ * the same): warm echo round trips, medians of 15-60, two rounds, 2 cores. 1 MiB frames: 1.9-2.3 ms
+ * at 4 MiB, 6.8-7.9 ms at 16 MiB; 4 MiB frames: 1.6-2.5 and 5.6-6.0 ms; 16 MiB frames: 1.5-1.6 and
+ * 5.0-5.2 ms; raw-socket 1.4-2.3 and 5.5-7.8 ms. At 64 MiB all were 32-47 ms. 4 MiB keeps most of
+ * the gain, and keeps the talk's "chunks" a real part of a big message rather than a formality.
  */
-export const CHUNKED_FRAME_BYTES = 1024 * 1024;
+export const CHUNKED_FRAME_BYTES = 4 * 1024 * 1024;
 
 /**
- * The standing allowance: messages up to 64 KiB (the talk's "message size limit on Linux", one
- * socket read) go without the "ready" round trip. Measured on 2 cores, warm 1 KiB echoes, CPU per
- * exchange in each process: 92-106 us with the handshake both ways, 48-51 us without it (raw-socket
- * 37-39, fork-json 47-53). Each wait is one more write that wakes the other process, the largest
- * cost of a small message. From a few hundred KiB up the wait is a small share of the transfer,
- * and the receiver's say before allocating is worth it.
+ * The standing allowance: a message that fits in one data frame goes without the "ready" round
+ * trip. Measured on 2 cores, warm 1 KiB echoes, CPU per exchange in each process: 92-106 us with the
+ * handshake both ways, 48-51 us without it (raw-socket 37-39, fork-json 47-53): each wait is one
+ * more write that wakes the other process, the largest cost of a small message. With a 64 KiB
+ * allowance the two waits of a 1 MiB echo still cost a third of it on memory the processes already
+ * had (the sweep's setting): 2.4 ms against raw-socket's 1.6 ms; with one frame's allowance 1.6-1.7
+ * against 1.6-1.8. Above one frame the receiver's say before the data comes is kept.
  */
-export const CHUNKED_EAGER_MAX_BYTES = 64 * 1024;
+export const CHUNKED_EAGER_MAX_BYTES = CHUNKED_FRAME_BYTES;
