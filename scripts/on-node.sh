@@ -29,4 +29,6 @@ bin="$("$root/scripts/node-cache.sh" "$major")"
 # Compile what changed, as every `npm run <command>` does (with the system's node: the output is the same).
 (cd "$root" && npm run -s build)
 export PATH="$bin:$PATH"
+# A sweep keeps the memory it frees, as `npm run sweep` starts it (src/sweep/malloc.ts says why).
+if [[ "${1-}" == sweep ]]; then export GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967296; fi
 exec "$bin/node" "$root/dist/src/cli.js" "$@"

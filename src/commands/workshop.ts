@@ -16,6 +16,7 @@ import { startWorkshopServer } from '../web/server.js';
 import { WorkshopSession, type PreparedRun } from '../web/session.js';
 import { assertPortFree } from './port.js';
 import { QUEUE_PAGE_OPTIONS, resolveQueueSettings, type QueueArgs } from './queue-options.js';
+import { resolveImportPriority } from './import-priority.js';
 import { displayPath, resolveScenarioConfig, SCENARIO_RUN_OPTIONS } from './scenario.js';
 import { SWEEP_OPTION_HELP } from './sweep.js';
 import { resolveSweepOptions } from './sweep-options.js';
@@ -81,8 +82,11 @@ export function prepareRun(body: unknown, outDir: string): PreparedRun {
     if (!scenario) throw new UsageError(`unknown scenario "${id}"; valid ids: ${scenarioIds().join(', ')}`);
     const { argv, given } = toArgv(options, PAGE_SCENARIO_OPTIONS);
     const defaults = Object.fromEntries(SCENARIO_RUN_OPTIONS.filter((o) => o.default !== '').map((o) => [o.name, o.kind === 'boolean' ? o.default === 'true' : o.default]));
-    const config = resolveScenarioConfig({ ...defaults, ...given, id, host: '127.0.0.1', port: '0' } as unknown as Parameters<typeof resolveScenarioConfig>[0]);
+    // As the scenario command does: every other check first, the import priority (which runs chrt) last.
+    const config = resolveScenarioConfig({ ...defaults, ...given, id, host: '127.0.0.1', port: '0' } as unknown as Parameters<typeof resolveScenarioConfig>[0], () => true);
     if (id === 'queue') resolveQueueSettings({ ...given, id } as QueueArgs, runId, config.concurrency);
+    const text = (name: string): string | undefined => (typeof given[name] === 'string' ? given[name] : undefined);
+    resolveImportPriority(id, text('import-priority'), text('workers'));
     const resultFile = resultPath(outDir, runId, id);
     return { kind: 'scenario', target: id, runId, args: ['scenario', id, ...argv, '--out', outDir, '--run-id', runId], resultFile, resultFileLabel: displayPath(resultFile) };
   }

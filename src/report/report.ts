@@ -89,7 +89,10 @@ export function sweepMemorySentence(sweep: SweepResult): string {
     return (
       `Memory: the sweep's processes ran with \`GLIBC_TUNABLES=${tunables}\`` +
       (tunables === SWEEP_MALLOC_TUNABLES ? " (glibc's malloc keeps what it frees: no chunk of its own mmap'd, the heap never trimmed)" : '') +
-      ', so a timed sample reuses memory its process already has and measures the transport; what fresh memory costs shows in the cold first round trip.'
+      ', so a timed sample reuses memory its process already has and measures the transport; what fresh memory costs shows in the cold first round trip.' +
+      (sweep.config.quick === true
+        ? " With --quick, the warm-up ends before a peer's V8 has collected its first large messages: from 1 MiB up its peers still took some fresh pages."
+        : '')
     );
   }
   if (tunables === null) {

@@ -26,8 +26,17 @@ export function commandEnv(args: readonly string[], env: NodeJS.ProcessEnv): Nod
   return args[0] === 'sweep' ? { ...env, GLIBC_TUNABLES: SWEEP_MALLOC_TUNABLES } : env;
 }
 
-/** What this process was started with (the sweep records it: null means glibc's defaults). */
-export function mallocTunablesInEffect(env: NodeJS.ProcessEnv = process.env): string | null {
+/** Whether this process runs on glibc, the only C library that reads GLIBC_TUNABLES. */
+export function onGlibc(): boolean {
+  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
+  return typeof header?.glibcVersionRuntime === 'string';
+}
+
+/**
+ * What this process was started with, where it took effect (the sweep records it): null means the
+ * C library's defaults, also where GLIBC_TUNABLES is set but nothing reads it (macOS, musl).
+ */
+export function mallocTunablesInEffect(env: NodeJS.ProcessEnv = process.env, glibc: boolean = onGlibc()): string | null {
   const tunables = env.GLIBC_TUNABLES;
-  return tunables === undefined || tunables === '' ? null : tunables;
+  return !glibc || tunables === undefined || tunables === '' ? null : tunables;
 }

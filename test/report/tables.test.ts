@@ -212,6 +212,9 @@ describe('the report\'s sweep section', () => {
     expect(sweepMemorySentence(withConfig('glibc.malloc.arena_max=1'))).toBe(
       "Memory: the sweep's processes ran with `GLIBC_TUNABLES=glibc.malloc.arena_max=1`, so a timed sample reuses memory its process already has and measures the transport; what fresh memory costs shows in the cold first round trip.",
     );
+    expect(sweepMemorySentence({ ...sweep, config: { ...sweep.config, mallocTunables: SWEEP_MALLOC_TUNABLES, quick: true } })).toMatch(
+      / measures the transport; what fresh memory costs shows in the cold first round trip\. With --quick, the warm-up ends before a peer's V8 has collected its first large messages: from 1 MiB up its peers still took some fresh pages\.$/,
+    );
     expect(sweepMemorySentence(withConfig(null))).toContain("Memory: glibc's default allocator settings");
     const { mallocTunables: _, ...older } = sweep.config;
     expect(sweepMemorySentence({ ...sweep, config: older })).toBe('Memory: allocator settings not recorded (a sweep from before they were).');

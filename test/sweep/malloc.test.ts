@@ -20,9 +20,15 @@ describe('the sweep\'s allocator setting', () => {
     expect(pkg.scripts.sweep).toBe(`GLIBC_TUNABLES=${SWEEP_MALLOC_TUNABLES} node dist/src/cli.js sweep`);
   });
 
-  it('records what a process was started with; unset or empty is glibc\'s defaults (null)', () => {
-    expect(mallocTunablesInEffect({ GLIBC_TUNABLES: SWEEP_MALLOC_TUNABLES })).toBe(SWEEP_MALLOC_TUNABLES);
-    expect(mallocTunablesInEffect({ GLIBC_TUNABLES: '' })).toBeNull();
-    expect(mallocTunablesInEffect({})).toBeNull();
+  it('records what a process was started with; unset, empty or not on glibc is the defaults (null)', () => {
+    expect(mallocTunablesInEffect({ GLIBC_TUNABLES: SWEEP_MALLOC_TUNABLES }, true)).toBe(SWEEP_MALLOC_TUNABLES);
+    expect(mallocTunablesInEffect({ GLIBC_TUNABLES: SWEEP_MALLOC_TUNABLES }, false)).toBeNull();
+    expect(mallocTunablesInEffect({ GLIBC_TUNABLES: '' }, true)).toBeNull();
+    expect(mallocTunablesInEffect({}, true)).toBeNull();
+  });
+
+  it('scripts/on-node.sh starts a sweep with the same setting', () => {
+    const script = readFileSync(path.join(projectRoot, 'scripts', 'on-node.sh'), 'utf8');
+    expect(script).toContain(`if [[ "\${1-}" == sweep ]]; then export GLIBC_TUNABLES=${SWEEP_MALLOC_TUNABLES}; fi`);
   });
 });
