@@ -106,6 +106,19 @@ describe('beyond the talk: verdict', () => {
     expect(beyondVerdict(figures(frozen), [figures(forkSend)])[0]).toMatch(/did not beat a separate process\*\*: 20\.0% of light requests were slow or failed during its imports/);
   });
 
+  it('says when the pool did best but no design kept the server responsive, rather than that it lost', () => {
+    const degraded = design('worker-pool', { p99Ms: 20, slowShare: 0.017, imports: [{ durationMs: 3000, transferBlockMs: 60 }], handoff: 'clone' });
+    const slowerProcess = design('fork-send', { p99Ms: 30, slowShare: 0.027, imports: [{ durationMs: 5000, transferBlockMs: 150 }] });
+    expect(beyondVerdict(figures(degraded), [figures(slowerProcess)])[0]).toBe(
+      '**The worker pool did best, but no design kept the server responsive** (at most 1.0% of light requests slow or failed): ' +
+        '1.7% of light requests were slow or failed during its imports (fork-send 2.7%); light requests during imports had a p99 of 20.0 ms ' +
+        '(fork-send 30.0 ms), a hand-off blocked the HTTP thread for at most 60.0 ms (fork-send 150 ms), an import took 3.00 s at the median (fork-send 5.00 s).',
+    );
+    // A process that kept more light requests fast: the pool did not beat it.
+    const fasterProcess = design('fork-send', { p99Ms: 30, slowShare: 0.012, imports: [{ durationMs: 5000, transferBlockMs: 150 }] });
+    expect(beyondVerdict(figures(degraded), [figures(fasterProcess)])[0]).toMatch(/^\*\*On these numbers the worker pool did not beat a separate process\*\*: 1\.7% of light/);
+  });
+
   it('gives no verdict without a pool result, or without a process design to compare with', () => {
     expect(beyondVerdict(null, [figures(forkSend)])).toEqual(['No completed worker-pool result in this run, so no verdict: run `npm run scenario worker-pool`.']);
     expect(beyondVerdict(figures(pool), [])).toEqual(['No completed fork-send or chunked result in this run to compare the worker pool with.']);
