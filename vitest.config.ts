@@ -28,7 +28,7 @@ const E2E = [
   'test/scripts/on-node.test.ts',
   'test/server/{admission,app,handoff-block,offload,worker-pool}.test.ts',
   'test/sweep/{cli,interrupt,real-sweep,run}.test.ts',
-  'test/transports/{failures,round-trip}.test.ts',
+  'test/transports/{failures,registry,round-trip}.test.ts',
   'test/transports/queue/redis.test.ts',
   'test/transports/common/{in-place-link,priority}.test.ts',
   'test/web/{browser,live,workshop}.test.ts',
