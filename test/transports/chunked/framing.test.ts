@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { controlFrame, dataFrames, FRAME_HEADER_BYTES, frameHeader, FrameType, refusalReason } from '../../../src/transports/chunked/framing.js';
 import { ChunkedFrameReader } from '../../../src/transports/chunked/reader.js';
+import { CHUNKED_EAGER_MAX_BYTES, CHUNKED_FRAME_BYTES } from '../../../src/transports/chunked/messages.js';
+import { encodeEnvelope } from '../../../src/transports/common/envelope.js';
 import { feed } from '../common/in-place-feed.js';
 
 const message = Buffer.from('Mödling Hauptbahnhof, Wörgl Süd: a message in three frames');
@@ -21,6 +23,17 @@ describe('chunked framing', () => {
     reader.expectMessage(message.length);
     feed(reader, Buffer.concat(frames));
     expect(received).toEqual([message]);
+  });
+
+  it('lets a 4 MiB payload skip "ready" both ways: one frame of payload plus its envelope header fits the allowance', () => {
+    expect([CHUNKED_FRAME_BYTES, CHUNKED_EAGER_MAX_BYTES]).toEqual([4 * 1024 * 1024, 4 * 1024 * 1024 + 64 * 1024]);
+    const payload = { kind: 'bytes' as const, bytes: Buffer.alloc(CHUNKED_FRAME_BYTES) };
+    const request = encodeEnvelope({ type: 'request', job: { kind: 'echo' }, payloadKind: 'bytes' }, payload);
+    const reply = encodeEnvelope({ type: 'reply', payloadKind: 'bytes', peakRssBytes: 2 ** 40 }, payload);
+    for (const { sizeBytes } of [request, reply]) {
+      expect(sizeBytes).toBeGreaterThan(CHUNKED_FRAME_BYTES); // the header makes it more than a frame
+      expect(sizeBytes).toBeLessThanOrEqual(CHUNKED_EAGER_MAX_BYTES);
+    }
   });
 
   it('refuses an announced size above the maximum, or one that is not a byte count', () => {
