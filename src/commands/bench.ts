@@ -35,7 +35,7 @@ export interface NodeVersion {
 }
 
 // --quick: every scenario for 2 s per phase with one import of 20,000 stations, 1 s per capacity
-// phase, the quick sweep (up to 4 MiB) and one fault of each kind: the whole bench within 3 minutes on
+// phase, the quick sweep (up to 1 MiB) and one fault of each kind: the whole bench within 3 minutes on
 // 2 cores. Its figures show that every step works, not how the designs compare (1 s of closed loop
 // is mostly JIT warm-up): compare on a full bench.
 const QUICK_SCENARIO_ARGS = ['--duration', '2', '--warmup', '1', '--records', '20000', '--imports', '1', '--capacity', '1'];

@@ -26,7 +26,7 @@ export interface SweepArgs {
 
 /**
  * Checks every option before anything starts; a bad one throws a UsageError naming it (exit 2).
- * --quick only changes defaults (sizes up to 4 MiB, shorter sampling): explicit options win. Where the
+ * --quick only changes defaults (sizes up to 1 MiB, shorter sampling): explicit options win. Where the
  * result file goes (`outDir`) is not part of the recorded config.
  */
 export function resolveSweepOptions<T extends string>(

@@ -17,11 +17,11 @@ import { sweepEventFilter } from '../web/sweep-events.js';
 export const SWEEP_OPTION_HELP = {
   'transports': `comma-separated, default all: ${transportIds.join(', ')}`,
   'sizes': 'comma-separated sizes (1048576, 64KiB, 10MB); default 1 KiB to --max-size in steps of x4, plus 64 KiB +- 1',
-  'max-size': 'largest size, up to 1GiB (default 256MiB; 4MiB with --quick)',
+  'max-size': 'largest size, up to 1GiB (default 256MiB; 1MiB with --quick)',
   'payload': 'bytes (random) or records (station records, serialized the transport\'s own way)',
-  'repeat': 'at least this many timed exchanges per size, after warm-up, on one fresh peer (default 5; 3 with --quick); sampling also runs for at least 200 ms (50 ms with --quick)',
+  'repeat': 'at least this many timed exchanges per size, after warm-up (default 5; 3 with --quick); sampling also runs for at least 200 ms (50 ms with --quick)',
   'timeout': 'seconds allowed per exchange',
-  'quick': 'sizes up to 4 MiB, shorter warm-up and sampling (1 s of samples at most per point): under a minute',
+  'quick': 'sizes up to 1 MiB, shorter warm-up and sampling (1 s of samples at most per point): under a minute',
 };
 
 // Every value is read as a string and checked by resolveSweepOptions, so "12XB" is a one-line

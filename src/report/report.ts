@@ -14,6 +14,7 @@ import { failureTable, firstRoundTripTable, NOISY_MARK, roundTripTable, scenario
 import type { SweepResult } from '../results/schema.js';
 import { SWEEP_MALLOC_TUNABLES } from '../sweep/malloc.js';
 import { NOISY_MARGIN_OF_ERROR } from '../sweep/stats.js';
+import { formatSize } from '../format/numbers.js';
 
 export interface ChartLink {
   /** Relative to REPORT.md, forward slashes. */
@@ -101,6 +102,24 @@ export function sweepMemorySentence(sweep: SweepResult): string {
   return 'Memory: allocator settings not recorded (a sweep from before they were).';
 }
 
+/**
+ * Which peer a size's samples came from, by the sweep's recorded rule (config.sampling; sampler.ts):
+ * one kept per transport across the small sizes, or a fresh one per size (every sweep before kept peers).
+ */
+export function sweepSamplingSentence(sweep: SweepResult): string {
+  const rule = sweep.config.sampling as { keptPeerBelowBytes?: unknown; keptPeerWarmupCount?: unknown; keptPeerWarmupMaxMs?: unknown } | undefined;
+  const below = rule?.keptPeerBelowBytes;
+  const then = 'warms up unrecorded, then samples until a minimum count and a minimum time';
+  if (typeof below !== 'number') return `Each size runs on a fresh peer, ${then}.`;
+  const size = formatSize(below);
+  return (
+    `Below ${size} each transport's samples come from one peer kept across those sizes, warmed once for ` +
+    `${String(rule?.keptPeerWarmupCount)} exchanges (at most ${String(rule?.keptPeerWarmupMaxMs)} ms): a fresh peer's JIT takes thousands of ` +
+    `exchanges to settle; from ${size} up each size runs on a fresh peer. Either way the sampled peer ${then}; ` +
+    "each size's cold figure is the first exchange of a peer started for it."
+  );
+}
+
 function sweepSection(sweep: SweepResult, measured: string): string {
   const warmSampled = sweep.schemaVersion >= 3;
   const noisy = `${NOISY_MARK} = noisy: the margin of error of the samples' mean is above ±${NOISY_MARGIN_OF_ERROR * 100} %.`;
@@ -115,8 +134,7 @@ function sweepSection(sweep: SweepResult, measured: string): string {
     sweepTable(sweep),
     sweepMemorySentence(sweep),
     '### Round trip, warm',
-    'Median round trip in ms, (p10–p90), and n = the timed samples behind it: each size runs on a fresh peer, warms up unrecorded, ' +
-      `then samples until a minimum count and a minimum time. ${noisy}`,
+    `Median round trip in ms, (p10–p90), and n = the timed samples behind it. ${sweepSamplingSentence(sweep)} ${noisy}`,
     roundTripTable(sweep),
     '### First round trip of a fresh peer (cold)',
     'The first exchange on a freshly started peer, in ms: what a server that forks a child per job pays on every job.',
@@ -161,7 +179,7 @@ export function renderReport(input: RunResults, options: ReportOptions): string 
     '## Machine',
     machine(input),
     '## Method: commands that reproduce every figure',
-    'Each scenario serves the same HTTP app, measures a baseline of light traffic, then light traffic while imports run; each sweep size runs on a fresh peer (its first, cold exchange kept apart, then an unrecorded warm-up, then timed samples until a minimum count and time), every exchange checked by hash.',
+    'Each scenario serves the same HTTP app, measures a baseline of light traffic, then light traffic while imports run; each sweep size has its first, cold exchange on a fresh peer, then an unrecorded warm-up and timed samples until a minimum count and time (the small sizes on a peer kept across them, where the sweep recorded one), every exchange checked by hash.',
     capacityMethod(scenarioResults),
     'Run from a fresh clone:',
     method(input, options.resultsDirLabel),

@@ -1,20 +1,19 @@
 import { performance } from 'node:perf_hooks';
-import { errorMessage } from '../format/error.js';
 import type { SweepPoint } from '../results/schema.js';
-import type { Job, Transport, TransportPeer } from '../transports/types.js';
+import type { Job, PeerOptions, Transport, TransportPeer } from '../transports/types.js';
 import { classifyFailure, type Failure } from './classify.js';
 import { SweepInterrupted, withDeadline } from './deadline.js';
+import type { KeptPeer } from './kept-peer.js';
+import { closePeer, startPeer } from './peer-life.js';
 import { collectGarbage } from './gc.js';
 import { describeMismatch, describePayload } from './integrity.js';
 import { makePayload, payloadDigest, type PayloadKind } from './payload.js';
-import { processPeakRssBytes } from '../transports/common/peak-rss.js';
+import { processPeakRssBytes, resetPeakRssBytes } from '../transports/common/peak-rss.js';
 import { startProbe } from './probe.js';
 import { Sampler, type ExchangePhase, type SamplingRule } from './sampler.js';
 import { isNoisy, mbPerSecond, relativeMarginOfError, roundTripStats } from './stats.js';
 
 const ECHO: Job = { kind: 'echo' };
-/** How long close() may take before the peer's process is killed outright. */
-const CLOSE_DEADLINE_MS = 5_000;
 /**
  * From this size on, a full GC before every sample: one exchange takes milliseconds there, and the
  * previous samples' big buffers would otherwise be collected inside a later sample (and count in its
@@ -34,6 +33,10 @@ export interface PointOptions {
   childHeapMb?: number;
   queuePlacement?: 'job-data' | 'redis-key';
   signal?: AbortSignal;
+  /** The transport's peer kept across sizes, to sample this size on (the cold exchange stays on a fresh peer). */
+  keptPeer?: KeptPeer;
+  /** This is the kept peer's last size: close it after the point. */
+  closeKeptPeer?: boolean;
   /** Called before each exchange (progress display), with the samples taken so far. */
   onExchange?: (phase: ExchangePhase, samplesSoFar: number) => void;
 }
@@ -45,45 +48,79 @@ interface Readings {
 }
 
 /**
- * One size on one transport: a fresh peer, its cold first exchange, warm-up, then timed samples
- * until the sampling rule is met; the peer always closed. The first failing exchange ends the point
- * with that failure. Throws only SweepInterrupted.
+ * One size on one transport: a fresh peer for its cold first exchange; warm-up, then timed samples
+ * until the sampling rule is met, on that same fresh peer, or on the transport's kept peer where the
+ * sweep keeps one for this size (kept-peer.ts). The fresh peer is always closed, the kept one on a
+ * failure or when `closeKeptPeer` says this is its last size. The first failing exchange ends the
+ * point with that failure. Throws only SweepInterrupted.
  */
 export async function measurePoint(transport: Transport, options: PointOptions): Promise<SweepPoint> {
-  const sampler = new Sampler(options.sampling);
+  const kept = options.keptPeer;
+  const sampler = new Sampler(options.sampling, kept ? { exchanges: kept.exchanges, warmupMs: kept.warmupMs } : undefined);
   const readings: Readings = { maxBlockMs: 0, senderPeakRssBytes: 0, receiverPeakRssBytes: null };
   let failure: Failure | null = null;
-  let peer: TransportPeer | undefined;
+  let fresh: TransportPeer | undefined;
   const bound = options.timeoutMs + options.graceMs;
   try {
     // The previous point's garbage (hundreds of MiB at the large sizes) stays out of this one.
     collectGarbage();
-    const starting = transport.start({
-      timeoutMs: options.timeoutMs,
-      childHeapMb: options.childHeapMb,
-      ...(options.queuePlacement ? { queuePlacement: options.queuePlacement } : {}),
-      // Room for the echo and any framing: the sweep means to send this size, not to test refusal.
-      maxMessageBytes: 2 * options.sizeBytes + 1024 * 1024,
-    });
-    peer = await withDeadline(starting, bound, `${transport.id} start`, options.signal).catch((error: unknown) => {
-      // Gave up waiting (timeout, interrupt): a peer that still comes up later must not be left running.
-      starting.then((late) => closePeer(late), () => undefined);
-      throw error;
-    });
-    failure = await runExchanges(peer, options, sampler, readings, bound);
-    if (!failure) readings.receiverPeakRssBytes = await receiverPeak(peer, bound, options.signal);
+    fresh = await startPeer(transport, peerOptions(options, options.sizeBytes), bound, options.signal);
+    if (!kept) {
+      failure = await runExchanges(fresh, options, sampler, readings, bound, 'done');
+      if (!failure) readings.receiverPeakRssBytes = await receiverPeak(fresh, bound, options.signal);
+    } else {
+      failure = await runExchanges(fresh, options, sampler, readings, bound, 'cold');
+      const closeError = failure ? null : await closePeer(fresh);
+      if (!failure) fresh = undefined;
+      if (closeError) failure = { state: 'error', error: closeError };
+      if (!failure) failure = await sampleOnKeptPeer(kept, options, sampler, readings, bound);
+    }
   } catch (error: unknown) {
     if (error instanceof SweepInterrupted) throw error;
     failure = classifyFailure(error);
   } finally {
-    const closeError = peer ? await closePeer(peer) : null;
+    const closeError = fresh ? await closePeer(fresh) : null;
     if (closeError && !failure) failure = { state: 'error', error: closeError };
+    // After a failure the transport's larger sizes are skipped: its kept peer has no more use.
+    const keptError = kept && (failure || options.closeKeptPeer) ? await kept.close() : null;
+    if (keptError && !failure) failure = { state: 'error', error: keptError };
   }
   return toPoint(options.sizeBytes, sampler, readings, failure);
 }
 
-async function runExchanges(peer: TransportPeer, options: PointOptions, sampler: Sampler, readings: Readings, bound: number): Promise<Failure | null> {
-  for (let phase = sampler.next(), seed = 1; phase !== 'done'; phase = sampler.next(), seed++) {
+/** What a peer is started with; room for the echo and any framing: the sweep means to send this size, not to test refusal. */
+export function peerOptions(options: Pick<PointOptions, 'timeoutMs' | 'childHeapMb' | 'queuePlacement'>, largestSizeBytes: number): PeerOptions {
+  return {
+    timeoutMs: options.timeoutMs,
+    childHeapMb: options.childHeapMb,
+    ...(options.queuePlacement ? { queuePlacement: options.queuePlacement } : {}),
+    maxMessageBytes: 2 * largestSizeBytes + 1024 * 1024,
+  };
+}
+
+/** Warm-up and samples on the kept peer; its peak RSS reset first, so the receiver figure is this size's. */
+async function sampleOnKeptPeer(kept: KeptPeer, options: PointOptions, sampler: Sampler, readings: Readings, bound: number): Promise<Failure | null> {
+  const peer = await kept.get(bound, options.signal);
+  const inProcess = peer.pid === process.pid;
+  const peakReset = !inProcess && (await resetPeakRssBytes(peer.pid));
+  const exchangesBefore = sampler.warmupCount + sampler.samplesMs.length;
+  const warmupMsBefore = sampler.warmupMs;
+  let failure: Failure | null;
+  try {
+    failure = await runExchanges(peer, options, sampler, readings, bound, 'done');
+  } finally {
+    kept.exchanges += sampler.warmupCount + sampler.samplesMs.length - exchangesBefore;
+    kept.warmupMs += sampler.warmupMs - warmupMsBefore;
+  }
+  // Where the peak could not be reset it covers the peer's whole life, not this size: not shown.
+  if (!failure && (inProcess || peakReset)) readings.receiverPeakRssBytes = await receiverPeak(peer, bound, options.signal);
+  return failure;
+}
+
+/** Exchanges on `peer` as the sampler says, until it is done, or (`until` 'cold') past its cold exchange. */
+async function runExchanges(peer: TransportPeer, options: PointOptions, sampler: Sampler, readings: Readings, bound: number, until: 'cold' | 'done'): Promise<Failure | null> {
+  for (let phase = sampler.next(); phase !== 'done' && (until === 'done' || phase === 'cold'); phase = sampler.next()) {
+    const seed = sampler.warmupCount + sampler.samplesMs.length + 1;
     options.onExchange?.(phase, sampler.samplesMs.length);
     const payload = makePayload(options.payload, options.sizeBytes, seed);
     const sentDigest = payloadDigest(payload);
@@ -121,23 +158,6 @@ async function receiverPeak(peer: TransportPeer, bound: number, signal?: AbortSi
   }
   if (!peer.peerPeakRssBytes) return null;
   return withDeadline(peer.peerPeakRssBytes(), bound, 'peer peak RSS', signal);
-}
-
-/** Closes the peer; if close fails or hangs, kills its process so none is left behind. Returns what went wrong. */
-async function closePeer(peer: TransportPeer): Promise<string | null> {
-  try {
-    await withDeadline(peer.close(), CLOSE_DEADLINE_MS, 'close');
-    return null;
-  } catch (error: unknown) {
-    if (peer.pid !== process.pid) {
-      try {
-        process.kill(peer.pid, 'SIGKILL');
-      } catch {
-        // already gone: nothing left to clean up
-      }
-    }
-    return `close failed: ${errorMessage(error)}`;
-  }
 }
 
 function toPoint(sizeBytes: number, sampler: Sampler, readings: Readings, failure: Failure | null): SweepPoint {

@@ -1,6 +1,7 @@
 import { isFailedPoint, type SweepPoint, type SweepTransportResult } from '../results/schema.js';
 import type { Transport } from '../transports/types.js';
-import { measurePoint } from './measure.js';
+import { KeptPeer } from './kept-peer.js';
+import { measurePoint, peerOptions } from './measure.js';
 import type { PayloadKind } from './payload.js';
 import type { ExchangePhase, SamplingRule } from './sampler.js';
 
@@ -30,7 +31,8 @@ function skipped(sizeBytes: number): SweepPoint {
 
 /**
  * Every size on every transport. Sizes are the outer loop so all transports see a size at about the
- * same time (same machine load). A transport's first failure is its failure point: its larger
+ * same time (same machine load). Below the rule's keptPeerBelowBytes each transport's samples come
+ * from one kept peer (sampler.ts), every size's cold exchange from a fresh one. A transport's first failure is its failure point: its larger
  * sizes are `skipped`, and the other transports go on. Throws only SweepInterrupted.
  */
 export async function runSweep(
@@ -42,33 +44,45 @@ export async function runSweep(
 ): Promise<SweepTransportResult[]> {
   results.push(...transports.map((t): SweepTransportResult => ({ transport: t.id, points: [], failurePoint: null })));
   const sizes = [...options.sizesBytes].sort((a, b) => a - b);
-  for (const sizeBytes of sizes) {
-    for (const [index, transport] of transports.entries()) {
-      const result = results[index]!;
-      if (!result.failurePoint) onEvent({ type: 'point-start', transport: transport.id, sizeBytes });
-      const point = result.failurePoint
-        ? skipped(sizeBytes)
-        : await measurePoint(transport, {
+  const keptBelowBytes = options.sampling.keptPeerBelowBytes ?? 0;
+  const keptSizes = sizes.filter((size) => size < keptBelowBytes);
+  const lastKeptSize = keptSizes[keptSizes.length - 1];
+  // One peer per transport for the small sizes (sampler.ts says why), started on first use.
+  const kept = transports.map((t) => (lastKeptSize === undefined ? null : new KeptPeer(t, peerOptions(options, lastKeptSize))));
+  try {
+    for (const sizeBytes of sizes) {
+      for (const [index, transport] of transports.entries()) {
+        const result = results[index]!;
+        if (!result.failurePoint) onEvent({ type: 'point-start', transport: transport.id, sizeBytes });
+        const keptPeer = sizeBytes < keptBelowBytes ? kept[index] : null;
+        const point = result.failurePoint
+          ? skipped(sizeBytes)
+          : await measurePoint(transport, {
+              sizeBytes,
+              payload: options.payload,
+              sampling: options.sampling,
+              timeoutMs: options.timeoutMs,
+              graceMs: options.graceMs ?? 1000,
+              childHeapMb: options.childHeapMb,
+              ...(options.queuePlacement ? { queuePlacement: options.queuePlacement } : {}),
+              ...(keptPeer ? { keptPeer, closeKeptPeer: sizeBytes === lastKeptSize } : {}),
+              signal: options.signal,
+              onExchange: (phase, samples) => onEvent({ type: 'exchange', transport: transport.id, sizeBytes, phase, samples }),
+            });
+        result.points.push(point);
+        if (isFailedPoint(point) && !result.failurePoint) {
+          result.failurePoint = {
             sizeBytes,
-            payload: options.payload,
-            sampling: options.sampling,
-            timeoutMs: options.timeoutMs,
-            graceMs: options.graceMs ?? 1000,
-            childHeapMb: options.childHeapMb,
-            ...(options.queuePlacement ? { queuePlacement: options.queuePlacement } : {}),
-            signal: options.signal,
-            onExchange: (phase, samples) => onEvent({ type: 'exchange', transport: transport.id, sizeBytes, phase, samples }),
-          });
-      result.points.push(point);
-      if (isFailedPoint(point) && !result.failurePoint) {
-        result.failurePoint = {
-          sizeBytes,
-          state: point.state,
-          ...(point.error !== undefined ? { error: point.error } : {}),
-        };
+            state: point.state,
+            ...(point.error !== undefined ? { error: point.error } : {}),
+          };
+        }
+        onEvent({ type: 'point-done', transport: transport.id, point });
       }
-      onEvent({ type: 'point-done', transport: transport.id, point });
     }
+  } finally {
+    // measurePoint closes each kept peer after its last size or first failure; this is for an interrupt.
+    for (const peer of kept) await peer?.close();
   }
   return results;
 }

@@ -21,36 +21,57 @@ export interface SamplingRule {
   /** or until the samples add up to this much, whatever their count (at least one is always taken).
    *  Absent in results from before it existed: no budget then. */
   maxTimeMs?: number;
+  /** Sizes below this are sampled on one peer per transport kept across those sizes (run.ts), each
+   *  size's cold first exchange still on a fresh peer of its own. Absent (results from before it, and
+   *  the sweep's own tests): every point sampled on its fresh peer. */
+  keptPeerBelowBytes?: number;
+  /** A kept peer warms up until it has made this many exchanges in all, across sizes... */
+  keptPeerWarmupCount?: number;
+  /** ...or until this much warm-up time has gone into it, across sizes, whatever the count. */
+  keptPeerWarmupMaxMs?: number;
 }
 
+// Why kept peers, and why the warm-up counts exchanges. Measured here, 4 KiB echo, median per 250
+// exchanges of a fresh peer: raw-socket 0.15-0.33 ms up to exchange 2,000-2,250 (about 600 ms), then
+// 0.06 ms; chunked 0.15-0.31 ms, then 0.09 ms; fork-json 0.11-0.26 ms, easing to 0.09-0.10 ms by
+// 3,000. A warm-up bounded by time (300 ms) sampled every small size mid-compilation, and which
+// transport looked faster depended on how far each had got. So each transport warms one peer for
+// 3,000 exchanges once and keeps it for the small sizes. A warm peer still slows down at each new
+// size, while the JIT recompiles for it: raw-socket on one peer, 1 -> 4 -> 16 -> 64 KiB, took 0.14,
+// 0.15-0.19 and 0.57-0.74 ms over the first 250-750 exchanges of each new size, then 0.05, 0.05 and
+// 0.14 ms (going back to 4 KiB: 0.06 ms at once). Hence at least 1,000 warm-up exchanges per size,
+// within the time cap: large sizes end on the cap, where one exchange is long enough for the JIT's
+// part not to matter.
+const KEPT_PEER = { keptPeerBelowBytes: 1024 * 1024, keptPeerWarmupCount: 3_000 };
+
 /**
- * The default sweep: at least 3 warm-up exchanges and 300 ms, then at least 5 samples and 200 ms;
- * samples stop after 10 s in all (a 7 s exchange gets 2 samples, a 30 s one gets 1: its point says so
- * in `samples`, and its margin of error is unknown rather than small).
+ * The default sweep: at least 1,000 warm-up exchanges and 300 ms, at most 600 ms; then at least 5
+ * samples and 200 ms; samples stop after 10 s in all (a 7 s exchange gets 2 samples, a 30 s one gets
+ * 1: its point says so in `samples`, and its margin of error is unknown rather than small).
  */
 export const DEFAULT_SAMPLING: SamplingRule = {
-  warmupMinCount: 3,
-  // Small messages need 300 ms: a fresh peer's 1 KiB echo took 0.10-0.30 ms over its first thousand
-  // exchanges, while both processes' JIT compiled (on the same 2 cores), and settled near 0.05 ms
-  // only after 1,000-2,000 (about 200-300 ms); 100 ms of warm-up left every transport's first
-  // size sampled mid-compilation.
+  warmupMinCount: 1_000,
   warmupMinMs: 300,
-  warmupMaxMs: 1000,
+  warmupMaxMs: 600,
   minSamples: 5,
   minTimeMs: 200,
   maxSamples: 10_000,
   maxTimeMs: 10_000,
+  ...KEPT_PEER,
+  keptPeerWarmupMaxMs: 1_500,
 };
 
 /** --quick: the same shape, smaller minima, so the whole quick sweep stays within a minute. */
 export const QUICK_SAMPLING: SamplingRule = {
-  warmupMinCount: 2,
+  warmupMinCount: 1_000,
   warmupMinMs: 100,
-  warmupMaxMs: 250,
+  warmupMaxMs: 150,
   minSamples: 3,
   minTimeMs: 50,
   maxSamples: 10_000,
   maxTimeMs: 1_000,
+  ...KEPT_PEER,
+  keptPeerWarmupMaxMs: 600,
 };
 
 /** What the next exchange is for. `cold` is the fresh peer's very first exchange (also warm-up). */
@@ -61,10 +82,19 @@ export class Sampler {
   firstRoundTripMs: number | null = null;
   warmupCount = 0;
   readonly samplesMs: number[] = [];
-  private warmupMs = 0;
+  /** Warm-up round trips added up, the cold one included. */
+  warmupMs = 0;
   private sampledMs = 0;
 
-  constructor(private readonly rule: SamplingRule) {}
+  /**
+   * `keptPeer`: the point samples on a kept peer (SamplingRule.keptPeerBelowBytes) that has made
+   * `exchanges` exchanges at earlier sizes, `warmupMs` of them warm-up; the cold exchange is on a
+   * fresh peer of its own.
+   */
+  constructor(
+    private readonly rule: SamplingRule,
+    private readonly keptPeer?: { exchanges: number; warmupMs: number },
+  ) {}
 
   /** The phase of the next exchange, or 'done' when the point has enough samples. */
   next(): ExchangePhase | 'done' {
@@ -92,7 +122,19 @@ export class Sampler {
 
   private warmingUp(): boolean {
     if (this.samplesMs.length > 0) return false;
-    if (this.warmupMs >= this.rule.warmupMaxMs) return false;
-    return this.warmupCount < this.rule.warmupMinCount || this.warmupMs < this.rule.warmupMinMs;
+    // The minima hold for the sampled peer at this size: on a kept peer, the cold exchange (on the
+    // point's fresh peer) does not count.
+    const count = this.keptPeer ? this.warmupCount - 1 : this.warmupCount;
+    const ms = this.keptPeer ? this.warmupMs - (this.firstRoundTripMs ?? 0) : this.warmupMs;
+    if (this.keptPeer && this.keptPeerCold(count, ms)) return true;
+    if (ms >= this.rule.warmupMaxMs) return false;
+    return count < this.rule.warmupMinCount || ms < this.rule.warmupMinMs;
+  }
+
+  /** The kept peer has not yet made its warm-up count in all, nor spent its warm-up time. */
+  private keptPeerCold(countHere: number, msHere: number): boolean {
+    const exchanges = this.keptPeer!.exchanges + countHere;
+    const warmupMs = this.keptPeer!.warmupMs + msHere;
+    return exchanges < (this.rule.keptPeerWarmupCount ?? 0) && warmupMs < (this.rule.keptPeerWarmupMaxMs ?? 0);
   }
 }

@@ -7,7 +7,7 @@ export const GIB = 1024 * MIB;
 /** The largest size --max-size accepts: beyond it a Buffer copy per side no longer fits comfortably. */
 export const MAX_SIZE_LIMIT_BYTES = GIB;
 export const DEFAULT_MAX_SIZE_BYTES = 256 * MIB;
-export const QUICK_MAX_SIZE_BYTES = 4 * MIB;
+export const QUICK_MAX_SIZE_BYTES = MIB;
 
 /**
  * 1 KiB, 4 KiB, 16 KiB, ... up to maxBytes (steps of x4), plus 64 KiB - 1 and 64 KiB + 1, which

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readResult } from '../../src/results/store.js';
 import { defaultRun, listRuns, loadRun } from '../../src/results/run-results.js';
 import { scenarioCommand, sweepCommand } from '../../src/report/commands.js';
-import { renderReport, sweepMemorySentence } from '../../src/report/report.js';
+import { renderReport, sweepMemorySentence, sweepSamplingSentence } from '../../src/report/report.js';
 import { SWEEP_MALLOC_TUNABLES } from '../../src/sweep/malloc.js';
 import { failureTable, firstRoundTripTable, roundTripTable, scenarioTable, sweepTable } from '../../src/report/tables.js';
 import type { ScenarioResult, SweepResult } from '../../src/results/schema.js';
@@ -219,6 +219,22 @@ describe('the report\'s sweep section', () => {
     const { mallocTunables: _, ...older } = sweep.config;
     expect(sweepMemorySentence({ ...sweep, config: older })).toBe('Memory: allocator settings not recorded (a sweep from before they were).');
     expect(render(withConfig(null))).toContain("Memory: glibc's default allocator settings (the sweep was not started by `npm run sweep`");
+  });
+
+  it('says which peer the samples came from: a kept one below its size, by the recorded rule, or a fresh one', () => {
+    const sweep = fixtureWarmSweep();
+    const sampling = { warmupMinCount: 1000, keptPeerBelowBytes: 1024 * 1024, keptPeerWarmupCount: 3000, keptPeerWarmupMaxMs: 1500 };
+    const kept: SweepResult = { ...sweep, config: { ...sweep.config, sampling } };
+    expect(sweepSamplingSentence(kept)).toBe(
+      "Below 1 MiB each transport's samples come from one peer kept across those sizes, warmed once for 3000 exchanges (at most 1500 ms): " +
+        "a fresh peer's JIT takes thousands of exchanges to settle; from 1 MiB up each size runs on a fresh peer. Either way the sampled peer " +
+        "warms up unrecorded, then samples until a minimum count and a minimum time; each size's cold figure is the first exchange of a peer started for it.",
+    );
+    expect(render(kept)).toContain('n = the timed samples behind it. Below 1 MiB each transport');
+    const fresh = 'Each size runs on a fresh peer, warms up unrecorded, then samples until a minimum count and a minimum time.';
+    expect(sweepSamplingSentence({ ...sweep, config: { ...sweep.config, sampling: { warmupMinCount: 3 } } })).toBe(fresh);
+    const { sampling: _, ...noRule } = sweep.config;
+    expect(sweepSamplingSentence({ ...sweep, config: noRule })).toBe(fresh);
   });
 
   it('says what an older sweep (schema 1) did not record, and still shows its figures', () => {

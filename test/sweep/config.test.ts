@@ -18,9 +18,9 @@ describe('sweep options', () => {
     expect(config).not.toHaveProperty('outDir'); // no machine path in the recorded config
     expect(resolveSweepOptions({ out: 'elsewhere' }, IDS, '/tmp/results').outDir).toBe(path.resolve('elsewhere'));
   });
-  it('--quick: sizes up to 4 MiB and shorter sampling; --repeat sets the least sample count', () => {
-    expect(resolve({ quick: true })).toMatchObject({ repeat: 3, maxSizeBytes: 4 * 1024 * 1024, sampling: QUICK_SAMPLING });
-    expect(resolve({ quick: true }).sizesBytes.at(-1)).toBe(4 * 1024 * 1024);
+  it('--quick: sizes up to 1 MiB and shorter sampling; --repeat sets the least sample count', () => {
+    expect(resolve({ quick: true })).toMatchObject({ repeat: 3, maxSizeBytes: 1024 * 1024, sampling: QUICK_SAMPLING });
+    expect(resolve({ quick: true }).sizesBytes).toEqual([1024, 4096, 16384, 65535, 65536, 65537, 262144, 1048576]);
     expect(resolve({ quick: true, repeat: '2' })).toMatchObject({ repeat: 2, sampling: { ...QUICK_SAMPLING, minSamples: 2 } });
     expect(resolve({ repeat: '20' }).sampling).toEqual({ ...DEFAULT_SAMPLING, minSamples: 20 });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runSweep, type SweepEvent } from '../../src/sweep/run.js';
 import type { SamplingRule } from '../../src/sweep/sampler.js';
-import { TransportError } from '../../src/transports/types.js';
+import { TransportError, type Transport, type TransportId } from '../../src/transports/types.js';
 import { childTransport, corruptAbove, hangAbove, inProcessTransport, isAlive, throwAbove } from './fakes.js';
 
 const KIB = 1024;
@@ -129,5 +129,90 @@ describe('runSweep with injected faults', () => {
     expect(result!.failurePoint).toEqual({ sizeBytes: KIB, state: 'timeout', error: 'hangs start: no answer within 100 ms' });
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(closed.count).toBe(1);
+  });
+});
+
+/** An in-process echo that logs every start, exchange and close by peer number; `fail` may throw by size. */
+function loggedTransport(log: string[], fail: (sizeBytes: number) => boolean = () => false): Transport {
+  let started = 0;
+  return {
+    id: 'logged' as TransportId,
+    title: 'logged',
+    talkIteration: null,
+    async start(options) {
+      const peerNo = ++started;
+      log.push(`start ${peerNo} max ${options.maxMessageBytes}`);
+      return {
+        pid: process.pid,
+        async exchange(_job, payload) {
+          const size = payload.kind === 'bytes' ? payload.bytes.length : -1;
+          log.push(`exchange ${peerNo} ${size}`);
+          if (fail(size)) throw new TransportError('error', `fails at ${size}`);
+          return { reply: payload, bytesToPeer: 0, bytesFromPeer: 0, roundTripMs: 0 };
+        },
+        async close() {
+          log.push(`close ${peerNo}`);
+        },
+      };
+    },
+  };
+}
+
+/** Collapses runs of the same line: ['a', 'a', 'b'] -> ['a x2', 'b']. */
+function runs(lines: string[]): string[] {
+  const out: { line: string; n: number }[] = [];
+  for (const line of lines) {
+    const last = out[out.length - 1];
+    if (last?.line === line) last.n++;
+    else out.push({ line, n: 1 });
+  }
+  return out.map(({ line, n }) => (n === 1 ? line : `${line} x${n}`));
+}
+
+describe('runSweep with a kept peer below keptPeerBelowBytes', () => {
+  const kept: SamplingRule = {
+    ...exactly(2),
+    keptPeerBelowBytes: 64 * KIB, keptPeerWarmupCount: 4, keptPeerWarmupMaxMs: 60_000,
+  };
+
+  it('takes each small size cold on a fresh peer, samples it on one kept peer, closes that before the large sizes', async () => {
+    const log: string[] = [];
+    const [result] = await runSweep([loggedTransport(log)], { sizesBytes: [KIB, 4 * KIB, MIB], payload: 'bytes', sampling: kept, timeoutMs: 1_000 });
+    expect(result!.points.map((p) => [p.sizeBytes, p.state, 'samples' in p ? p.samples : null, 'warmupExchanges' in p ? p.warmupExchanges : null])).toEqual([
+      [KIB, 'ok', 2, 5], // the cold exchange and the kept peer's 4 first warm-ups
+      [4 * KIB, 'ok', 2, 1], // the kept peer is warm: only the cold exchange
+      [MIB, 'ok', 2, 1],
+    ]);
+    // Peer 2 is the kept one, sized for the largest small size (2 x 4 KiB + 1 MiB of room).
+    expect(runs(log)).toEqual([
+      `start 1 max ${2 * KIB + MIB}`, `exchange 1 ${KIB}`, 'close 1',
+      `start 2 max ${8 * KIB + MIB}`, `exchange 2 ${KIB} x6`,
+      `start 3 max ${8 * KIB + MIB}`, `exchange 3 ${4 * KIB}`, 'close 3',
+      `exchange 2 ${4 * KIB} x2`, 'close 2',
+      `start 4 max ${2 * MIB + MIB}`, `exchange 4 ${MIB} x3`, 'close 4',
+    ]);
+  });
+
+  it("closes the kept peer on the transport's first failure, and skips its larger sizes", async () => {
+    const log: string[] = [];
+    const [result] = await runSweep([loggedTransport(log, (size) => size === 4 * KIB && log.filter((l) => l === `exchange 2 ${4 * KIB}`).length > 0)], {
+      sizesBytes: [KIB, 4 * KIB, 16 * KIB, MIB], payload: 'bytes', sampling: kept, timeoutMs: 1_000,
+    });
+    expect(result!.failurePoint).toEqual({ sizeBytes: 4 * KIB, state: 'error', error: `fails at ${4 * KIB}` });
+    expect(result!.points.map((p) => p.state)).toEqual(['ok', 'error', 'skipped', 'skipped']);
+    expect(runs(log).slice(-4)).toEqual([`exchange 3 ${4 * KIB}`, 'close 3', `exchange 2 ${4 * KIB}`, 'close 2']);
+    expect(log.filter((l) => l.startsWith('start')).length).toBe(log.filter((l) => l.startsWith('close')).length);
+  });
+
+  it('closes the kept peer when interrupted', async () => {
+    const closed = { count: 0 };
+    const controller = new AbortController();
+    const sweeping = runSweep([hangAbove(2 * KIB, closed)], {
+      sizesBytes: [KIB, 4 * KIB], payload: 'bytes', sampling: kept, timeoutMs: 30_000, signal: controller.signal,
+    });
+    // 1 KiB: its fresh peer closed, the kept one started; 4 KiB hangs on its fresh peer.
+    setTimeout(() => controller.abort(), 100);
+    await expect(sweeping).rejects.toThrow('sweep interrupted');
+    expect(closed.count).toBe(3); // 1 KiB's fresh peer, 4 KiB's fresh peer, the kept one
   });
 });

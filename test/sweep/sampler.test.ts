@@ -11,9 +11,13 @@ class FakeClock {
 }
 
 /** Drives a sampler the way the sweep does: ask the phase, time the exchange on the clock, record it. */
-function drive(rule: SamplingRule, roundTripMs: (index: number) => number): { sampler: Sampler; phases: ExchangePhase[] } {
+function drive(
+  rule: SamplingRule,
+  roundTripMs: (index: number) => number,
+  keptPeer?: { exchanges: number; warmupMs: number },
+): { sampler: Sampler; phases: ExchangePhase[] } {
   const clock = new FakeClock();
-  const sampler = new Sampler(rule);
+  const sampler = new Sampler(rule, keptPeer);
   const phases: ExchangePhase[] = [];
   for (let phase = sampler.next(), index = 0; phase !== 'done'; phase = sampler.next(), index++) {
     phases.push(phase);
@@ -26,7 +30,7 @@ function drive(rule: SamplingRule, roundTripMs: (index: number) => number): { sa
 
 const count = (phases: ExchangePhase[], phase: ExchangePhase): number => phases.filter((p) => p === phase).length;
 
-describe('Sampler stopping rule (default: warm-up >= 3 and >= 300 ms, capped at 1 s; samples >= 5 and >= 200 ms, at most 10,000 or 10 s)', () => {
+describe('Sampler stopping rule (default: warm-up >= 1,000 and >= 300 ms, capped at 600 ms; samples >= 5 and >= 200 ms, at most 10,000 or 10 s)', () => {
   it('small, fast exchanges: warm-up runs to 300 ms, sampling to 200 ms', () => {
     const { sampler, phases } = drive(DEFAULT_SAMPLING, () => 0.25);
     expect(phases[0]).toBe('cold');
@@ -39,18 +43,18 @@ describe('Sampler stopping rule (default: warm-up >= 3 and >= 300 ms, capped at 
   it('the cold first round trip is kept apart and never sampled', () => {
     const { sampler } = drive(DEFAULT_SAMPLING, (i) => (i === 0 ? 80 : 10));
     expect(sampler.firstRoundTripMs).toBe(80);
-    expect(sampler.warmupCount).toBe(23); // 80 + 22 x 10 = 300 ms after 23 exchanges: both minima met
+    expect(sampler.warmupCount).toBe(53); // 80 + 52 x 10 = 600 ms: the cap, before 1,000 exchanges
     expect(sampler.samplesMs).toHaveLength(20); // 20 x 10 ms = 200 ms
     expect(sampler.samplesMs.every((ms) => ms === 10)).toBe(true);
   });
 
-  it('large sizes end on the count: 3 warm-up exchanges, then 5 samples', () => {
+  it('large sizes end the warm-up on the 600 ms cap, then take 5 samples', () => {
     const { sampler, phases } = drive(DEFAULT_SAMPLING, () => 150);
-    expect(phases).toEqual(['cold', 'warm-up', 'warm-up', 'sample', 'sample', 'sample', 'sample', 'sample']);
+    expect(phases).toEqual(['cold', 'warm-up', 'warm-up', 'warm-up', 'sample', 'sample', 'sample', 'sample', 'sample']);
     expect(sampler.samplesMs).toEqual([150, 150, 150, 150, 150]);
   });
 
-  it('a warm-up longer than 1 s stops whatever its count: one slow cold exchange is the whole warm-up', () => {
+  it('a warm-up longer than its cap stops whatever its count: one slow cold exchange is the whole warm-up', () => {
     const { sampler, phases } = drive(DEFAULT_SAMPLING, () => 1200);
     expect(phases).toEqual(['cold', 'sample', 'sample', 'sample', 'sample', 'sample']);
     expect(sampler.warmupCount).toBe(1);
@@ -86,6 +90,41 @@ describe('Sampler stopping rule (default: warm-up >= 3 and >= 300 ms, capped at 
   it('refuses a record after it said done', () => {
     const { sampler } = drive(DEFAULT_SAMPLING, () => 150);
     expect(() => sampler.record(1)).toThrow('after done');
+  });
+});
+
+describe('Sampler on a kept peer (the cold exchange on a fresh peer, the rest on one kept across sizes)', () => {
+  const rule: SamplingRule = {
+    warmupMinCount: 2, warmupMinMs: 0, warmupMaxMs: 1_000, minSamples: 3, minTimeMs: 0, maxSamples: 3,
+    keptPeerBelowBytes: 1024 * 1024, keptPeerWarmupCount: 10, keptPeerWarmupMaxMs: 100,
+  };
+
+  it('warms a new kept peer to its count once; at a later size only the per-size minimum, the cold exchange not counted', () => {
+    const first = drive(rule, () => 1, { exchanges: 0, warmupMs: 0 });
+    expect(first.phases).toEqual(['cold', ...Array<ExchangePhase>(10).fill('warm-up'), 'sample', 'sample', 'sample']);
+    expect(first.sampler.warmupCount).toBe(11);
+    expect(first.sampler.warmupMs).toBe(11);
+    // The kept peer now has 13 exchanges, 10 ms of them warm-up.
+    const later = drive(rule, () => 1, { exchanges: 13, warmupMs: 10 });
+    expect(later.phases).toEqual(['cold', 'warm-up', 'warm-up', 'sample', 'sample', 'sample']);
+  });
+
+  it("a slow kept peer's warm-up ends on its time cap, counted across sizes", () => {
+    // 30 ms each: the cold one (fresh peer) does not count; 4 kept warm-ups reach 120 ms >= 100 ms.
+    const first = drive(rule, () => 30, { exchanges: 0, warmupMs: 0 });
+    expect(first.sampler.warmupCount).toBe(5);
+    const later = drive(rule, () => 30, { exchanges: 7, warmupMs: 120 });
+    expect(later.sampler.warmupCount).toBe(3); // the cold one and the per-size minimum of 2
+    // Part of the cap left: warm-up runs on until it is spent (40 + 2 x 30 >= 100).
+    const partly = drive(rule, () => 30, { exchanges: 3, warmupMs: 40 });
+    expect(partly.sampler.warmupCount).toBe(3);
+    const moreLeft = drive(rule, () => 30, { exchanges: 3, warmupMs: 0 });
+    expect(moreLeft.sampler.warmupCount).toBe(5);
+  });
+
+  it('without a kept peer the kept-peer fields change nothing', () => {
+    const { phases } = drive(rule, () => 1);
+    expect(phases).toEqual(['cold', 'warm-up', 'sample', 'sample', 'sample']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 
 // Peak resident set size from the kernel's own high-water mark (VmHWM in /proc/<pid>/status, Linux),
@@ -56,5 +56,19 @@ export async function processPeakRssBytes(pid: number): Promise<number | null> {
     return parseVmHwmBytes(await readFile(`/proc/${pid}/status`, 'utf8'));
   } catch {
     return null;
+  }
+}
+
+/**
+ * Resets another process's peak RSS (VmHWM) to its current RSS, so a later processPeakRssBytes
+ * covers only what came after: writing "5" to /proc/<pid>/clear_refs (Linux 4.0 on). False where
+ * that is not possible; the peak then still covers the process's whole life.
+ */
+export async function resetPeakRssBytes(pid: number): Promise<boolean> {
+  try {
+    await writeFile(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -197,10 +197,11 @@ function describePoint(transport, p) {
 }
 
 function onSweepEvent(e) {
-  // Each point: a fresh peer's cold first exchange, unrecorded warm-up, then timed samples (the
-  // sweep forwards a few of its exchanges, enough to say where it is).
+  // Each point: a fresh peer's cold first exchange, unrecorded warm-up, then timed samples, on that
+  // peer or (small sizes) on one kept per transport (the sweep forwards a few of its exchanges,
+  // enough to say where it is).
   if (e.type === 'point-start') {
-    setStatus(`measuring ${e.transport} at ${formatBytes(e.sizeBytes)}: starting a fresh peer`);
+    setStatus(`measuring ${e.transport} at ${formatBytes(e.sizeBytes)}: starting a fresh peer for the cold first exchange`);
     return;
   }
   if (e.type === 'exchange') {
