@@ -30,7 +30,7 @@ const E2E = [
   'test/sweep/{cli,interrupt,real-sweep,run}.test.ts',
   'test/transports/{failures,registry,round-trip}.test.ts',
   'test/transports/queue/redis.test.ts',
-  'test/transports/common/{in-place-link,priority}.test.ts',
+  'test/transports/common/{in-place-link,peak-reset,priority}.test.ts',
   'test/web/{browser,live,workshop}.test.ts',
 ];
 // Two at a time on the 2 cores this suite is sized for, also where there are more.

@@ -1,6 +1,7 @@
 // The generated section of REPORT.md, as one string. Pure: the same input (and time) gives the same
 // text, so regenerating from committed results changes only the "generated at" line.
 import { scenarioIds } from '../../scenarios/index.js';
+import { formatSize } from '../format/numbers.js';
 import { orderIds } from '../format/order.js';
 import type { NodeResults, RunResults } from '../results/run-results.js';
 import { byVersionSection, measuredOn, type VersionResults } from './by-version.js';
@@ -14,7 +15,6 @@ import { failureTable, firstRoundTripTable, NOISY_MARK, roundTripTable, scenario
 import type { SweepResult } from '../results/schema.js';
 import { SWEEP_MALLOC_TUNABLES } from '../sweep/malloc.js';
 import { NOISY_MARGIN_OF_ERROR } from '../sweep/stats.js';
-import { formatSize } from '../format/numbers.js';
 
 export interface ChartLink {
   /** Relative to REPORT.md, forward slashes. */
@@ -112,9 +112,10 @@ export function sweepSamplingSentence(sweep: SweepResult): string {
   const then = 'warms up unrecorded, then samples until a minimum count and a minimum time';
   if (typeof below !== 'number') return `Each size runs on a fresh peer, ${then}.`;
   const size = formatSize(below);
+  const count = (value: unknown): string => (typeof value === 'number' ? value.toLocaleString('en-US') : String(value));
   return (
-    `Below ${size} each transport's samples come from one peer kept across those sizes, warmed once for ` +
-    `${String(rule?.keptPeerWarmupCount)} exchanges (at most ${String(rule?.keptPeerWarmupMaxMs)} ms): a fresh peer's JIT takes thousands of ` +
+    `Below ${size} each transport's samples come from one peer kept across those sizes, warmed once for up to ` +
+    `${count(rule?.keptPeerWarmupCount)} exchanges (at most ${count(rule?.keptPeerWarmupMaxMs)} ms): a fresh peer's JIT takes thousands of ` +
     `exchanges to settle; from ${size} up each size runs on a fresh peer. Either way the sampled peer ${then}; ` +
     "each size's cold figure is the first exchange of a peer started for it."
   );

@@ -261,7 +261,8 @@ export interface RoundTripSpreadMs {
 export interface PointSampling {
   /** Timed exchanges behind roundTripMs. */
   samples?: number;
-  /** Exchanges before the samples, not recorded; the cold first one included. */
+  /** Exchanges before the samples, not recorded; the cold first one included (on the point's fresh
+   *  peer; below the sweep's keptPeerBelowBytes the others ran on the transport's kept peer). */
   warmupExchanges?: number;
   /** The fresh peer's first (cold) round trip: what a server forking a child per job pays each time; null if it failed. */
   firstRoundTripMs?: number | null;

@@ -8,7 +8,7 @@ import { closePeer, startPeer } from './peer-life.js';
 import { collectGarbage } from './gc.js';
 import { describeMismatch, describePayload } from './integrity.js';
 import { makePayload, payloadDigest, type PayloadKind } from './payload.js';
-import { processPeakRssBytes, resetPeakRssBytes } from '../transports/common/peak-rss.js';
+import { processPeakRssBytes, resetPeakRss } from '../transports/common/peak-rss.js';
 import { startProbe } from './probe.js';
 import { Sampler, type ExchangePhase, type SamplingRule } from './sampler.js';
 import { isNoisy, mbPerSecond, relativeMarginOfError, roundTripStats } from './stats.js';
@@ -102,7 +102,7 @@ export function peerOptions(options: Pick<PointOptions, 'timeoutMs' | 'childHeap
 async function sampleOnKeptPeer(kept: KeptPeer, options: PointOptions, sampler: Sampler, readings: Readings, bound: number): Promise<Failure | null> {
   const peer = await kept.get(bound, options.signal);
   const inProcess = peer.pid === process.pid;
-  const peakReset = !inProcess && (await resetPeakRssBytes(peer.pid));
+  const peakReset = !inProcess && (await resetPeakRss(peer.pid));
   const exchangesBefore = sampler.warmupCount + sampler.samplesMs.length;
   const warmupMsBefore = sampler.warmupMs;
   let failure: Failure | null;

@@ -226,7 +226,7 @@ describe('the report\'s sweep section', () => {
     const sampling = { warmupMinCount: 1000, keptPeerBelowBytes: 1024 * 1024, keptPeerWarmupCount: 3000, keptPeerWarmupMaxMs: 1500 };
     const kept: SweepResult = { ...sweep, config: { ...sweep.config, sampling } };
     expect(sweepSamplingSentence(kept)).toBe(
-      "Below 1 MiB each transport's samples come from one peer kept across those sizes, warmed once for 3000 exchanges (at most 1500 ms): " +
+      "Below 1 MiB each transport's samples come from one peer kept across those sizes, warmed once for up to 3,000 exchanges (at most 1,500 ms): " +
         "a fresh peer's JIT takes thousands of exchanges to settle; from 1 MiB up each size runs on a fresh peer. Either way the sampled peer " +
         "warms up unrecorded, then samples until a minimum count and a minimum time; each size's cold figure is the first exchange of a peer started for it.",
     );

@@ -40,6 +40,18 @@ describe('Sampler stopping rule (default: warm-up >= 1,000 and >= 300 ms, capped
     expect(sampler.firstRoundTripMs).toBe(0.25);
   });
 
+  it('exchanges of 0.4 ms: the 1,000-exchange minimum ends the warm-up (400 ms), not the 300 ms', () => {
+    const { sampler } = drive(DEFAULT_SAMPLING, () => 0.4);
+    expect(sampler.warmupCount).toBe(1000);
+  });
+
+  it("a new kept peer's warm-up (3,000 exchanges, 1.5 s) runs past the per-size cap of 600 ms", () => {
+    const fast = drive(DEFAULT_SAMPLING, () => 0.25, { exchanges: 0, warmupMs: 0 });
+    expect(fast.sampler.warmupCount).toBe(3001); // the cold one (fresh peer) and 3,000 on the kept peer: 750 ms
+    const slow = drive(DEFAULT_SAMPLING, () => 1, { exchanges: 0, warmupMs: 0 });
+    expect(slow.sampler.warmupCount).toBe(1501); // ends on the kept peer's 1.5 s
+  });
+
   it('the cold first round trip is kept apart and never sampled', () => {
     const { sampler } = drive(DEFAULT_SAMPLING, (i) => (i === 0 ? 80 : 10));
     expect(sampler.firstRoundTripMs).toBe(80);

@@ -64,7 +64,7 @@ export async function processPeakRssBytes(pid: number): Promise<number | null> {
  * covers only what came after: writing "5" to /proc/<pid>/clear_refs (Linux 4.0 on). False where
  * that is not possible; the peak then still covers the process's whole life.
  */
-export async function resetPeakRssBytes(pid: number): Promise<boolean> {
+export async function resetPeakRss(pid: number): Promise<boolean> {
   try {
     await writeFile(`/proc/${pid}/clear_refs`, '5');
     return true;
