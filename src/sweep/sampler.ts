@@ -68,7 +68,7 @@ export const DEFAULT_SAMPLING: SamplingRule = {
 export const QUICK_SAMPLING: SamplingRule = {
   warmupMinCount: 1_000,
   warmupMinMs: 100,
-  // The cap, as above: 150 ms kept --quick at 52-57 s here (250 ms: 61-64 s).
+  // The cap, as above: 150 ms kept --quick at 51-57 s here (250 ms: 61-64 s).
   warmupMaxMs: 150,
   minSamples: 3,
   minTimeMs: 50,
