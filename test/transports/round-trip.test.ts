@@ -11,7 +11,7 @@ import { isAlive, ourTempDirs, sha256, useOwnTempDir } from './helpers.js';
 // it, so its echo time grows with the square of the size: 32 MiB took 106 s on a quiet 2-core machine
 // (the sweep measures that; here it would blow the suite's budget). Its largest echo is 4 MiB, still
 // many reads and many delimiter scans.
-// The largest, 8 MiB + 5: many 64 KiB socket reads and 1 MiB chunked frames, not a multiple of either
+// The largest, 8 MiB + 5: many 64 KiB socket reads and three 4 MiB chunked frames, not a multiple of either
 // (the sweep moves up to 256 MiB; 32 MiB here cost the suite 25 s for nothing more proven).
 const SIZES = [0, 1, 65_535, 65_536, 65_537, 1024 * 1024 + 7, 8 * 1024 * 1024 + 5];
 const NODE_IPC_MAX_BYTES = 4 * 1024 * 1024 + 3;
