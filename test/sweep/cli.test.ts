@@ -26,7 +26,7 @@ describe('sweep command', () => {
   it('--json prints only the result document, the same one it writes', async () => {
     const out = path.join(outDir, 'json');
     // Started as npm run sweep starts it: the allocator setting is recorded with the figures.
-    const run = await runCli(['sweep', '--transports', 'raw-socket', '--sizes', '1KiB,64KiB', '--repeat', '2', '--json', '--out', out, '--run-id', 'bench-1'], {
+    const run = await runCli(['sweep', '--transports', 'raw-socket', '--sizes', '1KiB,64KiB', '--repeat', '2', '--quick', '--json', '--out', out, '--run-id', 'bench-1'], {
       env: commandEnv(['sweep'], {}),
     });
     expect(run.code).toBe(0);

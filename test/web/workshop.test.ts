@@ -107,7 +107,7 @@ describe('workshop (HTTP)', () => {
   });
 
   it('runs the sweep: each point streams as it is measured, the results file as the command line writes it', async () => {
-    const started = await start({ kind: 'sweep', options: { transports: 'raw-socket,fork-json', sizes: '1KiB,4KiB', repeat: '1' } });
+    const started = await start({ kind: 'sweep', options: { quick: true, transports: 'raw-socket,fork-json', sizes: '1KiB,4KiB', repeat: '1' } });
     expect(started.status).toBe(202);
     const { run } = started.json() as { run: { runId: string; resultFile: string } };
     const seen = await collectEvents(workshop.base, ended);
