@@ -12,8 +12,8 @@
 // already has, and the sweep measures the transport. The sweeping process collects before each large
 // sample; a peer collects when its own V8 decides (after some 64 MiB of messages), which the full
 // sweep's warm-up (up to 600 ms) reaches at every size and --quick's (up to 150 ms) does not from
-// 1 MiB up: its large points still pay for some fresh pages in the peer. What a fresh buffer costs stays in each
-// point's first, cold exchange. Scenarios run with glibc's defaults.
+// 1 MiB up: its large points still pay for some fresh pages in the peer. What a fresh buffer costs
+// stays in each point's first, cold exchange. Scenarios run with glibc's defaults.
 //
 // GLIBC_TUNABLES is read once, when a process starts: the sweep's own process gets it from whoever
 // starts it (npm run sweep, bench, the workshop), and its peers inherit it.

@@ -32,8 +32,9 @@ function skipped(sizeBytes: number): SweepPoint {
 /**
  * Every size on every transport. Sizes are the outer loop so all transports see a size at about the
  * same time (same machine load). Below the rule's keptPeerBelowBytes each transport's samples come
- * from one kept peer (sampler.ts), every size's cold exchange from a fresh one. A transport's first failure is its failure point: its larger
- * sizes are `skipped`, and the other transports go on. Throws only SweepInterrupted.
+ * from one kept peer (sampler.ts), every size's cold exchange from a fresh one. A transport's first
+ * failure is its failure point: its larger sizes are `skipped`, and the other transports go on.
+ * Throws only SweepInterrupted.
  */
 export async function runSweep(
   transports: readonly Transport[],
