@@ -82,18 +82,22 @@ function measuredLine(results: readonly { name: string; node: string }[]): strin
 
 /**
  * Under which allocator setting the sweep's figures were made (config.mallocTunables, from
- * sweep/malloc.ts): it decides whether a sample from 1 MiB up paid for fresh pages.
+ * sweep/malloc.ts), and whether the peers collected before each large sample (peerCollectFromBytes):
+ * together they decide whether a sample from 1 MiB up paid for fresh pages.
  */
 export function sweepMemorySentence(sweep: SweepResult): string {
   const tunables = sweep.config.mallocTunables;
+  const peerCollectFromBytes = (sweep.config.sampling as { peerCollectFromBytes?: unknown } | undefined)?.peerCollectFromBytes;
   if (typeof tunables === 'string') {
     return (
       `Memory: the sweep's processes ran with \`GLIBC_TUNABLES=${tunables}\`` +
       (tunables === SWEEP_MALLOC_TUNABLES ? " (glibc's malloc keeps what it frees: no chunk of its own mmap'd, the heap never trimmed)" : '') +
       ', so a timed sample reuses memory its process already has and measures the transport; what fresh memory costs shows in the cold first round trip.' +
-      (sweep.config.quick === true
-        ? " With --quick, the warm-up ends before a peer's V8 has collected its first large messages: from 1 MiB up its peers still took some fresh pages."
-        : '')
+      (typeof peerCollectFromBytes === 'number'
+        ? ` From ${formatSize(peerCollectFromBytes)} up both processes collected their garbage before each sample, the peer by a 'collect' exchange outside the timed part.`
+        : sweep.config.quick === true
+          ? " With --quick, the warm-up ends before a peer's V8 has collected its first large messages: from 1 MiB up its peers still took some fresh pages."
+          : '')
     );
   }
   if (tunables === null) {
@@ -104,20 +108,28 @@ export function sweepMemorySentence(sweep: SweepResult): string {
 
 /**
  * Which peer a size's samples came from, by the sweep's recorded rule (config.sampling; sampler.ts):
- * one kept per transport across the small sizes, or a fresh one per size (every sweep before kept peers).
+ * one kept per transport across the small sizes, or a fresh one per size (every sweep before kept
+ * peers); and whether the transports of a size took turns (turnSliceMs) or came one after another.
  */
 export function sweepSamplingSentence(sweep: SweepResult): string {
-  const rule = sweep.config.sampling as { keptPeerBelowBytes?: unknown; keptPeerWarmupCount?: unknown; keptPeerWarmupMaxMs?: unknown } | undefined;
+  const rule = sweep.config.sampling as
+    | { keptPeerBelowBytes?: unknown; keptPeerWarmupCount?: unknown; keptPeerWarmupMaxMs?: unknown; turnSliceMs?: unknown }
+    | undefined;
   const below = rule?.keptPeerBelowBytes;
   const then = 'warms up unrecorded, then samples until a minimum count and a minimum time';
-  if (typeof below !== 'number') return `Each size runs on a fresh peer, ${then}.`;
+  const slice = rule?.turnSliceMs;
+  const turns =
+    typeof slice === 'number'
+      ? ` The transports of one size took turns, ${slice} ms of exchanges each at a time, so a slow spell of the machine fell on all of them.`
+      : '';
+  if (typeof below !== 'number') return `Each size runs on a fresh peer, ${then}.${turns}`;
   const size = formatSize(below);
   const count = (value: unknown): string => (typeof value === 'number' ? value.toLocaleString('en-US') : String(value));
   return (
     `Below ${size} each transport's samples come from one peer kept across those sizes, warmed once for up to ` +
     `${count(rule?.keptPeerWarmupCount)} exchanges (at most ${count(rule?.keptPeerWarmupMaxMs)} ms): a fresh peer's JIT takes thousands of ` +
     `exchanges to settle; from ${size} up each size runs on a fresh peer. Either way the sampled peer ${then}; ` +
-    "each size's cold figure is the first exchange of a peer started for it."
+    `each size's cold figure is the first exchange of a peer started for it.${turns}`
   );
 }
 

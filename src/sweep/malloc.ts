@@ -9,11 +9,11 @@
 //
 // The sweep therefore runs its processes with glibc told to keep what it frees (no mmap of its own,
 // no trimming): once V8 has collected a process's earlier messages, the next ones land in memory it
-// already has, and the sweep measures the transport. The sweeping process collects before each large
-// sample; a peer collects when its own V8 decides (after some 64 MiB of messages), which the full
-// sweep's warm-up (up to 600 ms) reaches at every size and --quick's (up to 150 ms) does not from
-// 1 MiB up: its large points still pay for some fresh pages in the peer. What a fresh buffer costs
-// stays in each point's first, cold exchange. Scenarios run with glibc's defaults.
+// already has, and the sweep measures the transport. So both processes collect before each large
+// sample, the peer by a 'collect' exchange (measure.ts): left to itself a peer collected when its
+// own V8 decided (after some 64 MiB of messages), and a sample landed in fresh pages or reused ones
+// by chance. What a fresh buffer costs stays in each point's first, cold exchange. Scenarios run
+// with glibc's defaults.
 //
 // GLIBC_TUNABLES is read once, when a process starts: the sweep's own process gets it from whoever
 // starts it (npm run sweep, bench, the workshop), and its peers inherit it.

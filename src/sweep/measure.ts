@@ -5,7 +5,7 @@ import { classifyFailure, type Failure } from './classify.js';
 import { SweepInterrupted, withDeadline } from './deadline.js';
 import type { KeptPeer } from './kept-peer.js';
 import { closePeer, startPeer } from './peer-life.js';
-import { collectGarbage } from './gc.js';
+import { collectGarbage } from '../transports/common/gc.js';
 import { describeMismatch, describePayload } from './integrity.js';
 import { makePayload, payloadDigest, type PayloadKind } from './payload.js';
 import { processPeakRssBytes, resetPeakRss } from '../transports/common/peak-rss.js';
@@ -14,11 +14,18 @@ import { Sampler, type ExchangePhase, type SamplingRule } from './sampler.js';
 import { isNoisy, mbPerSecond, relativeMarginOfError, roundTripStats } from './stats.js';
 
 const ECHO: Job = { kind: 'echo' };
+const COLLECT: Job = { kind: 'collect' };
+const COLLECT_PAYLOAD = { kind: 'bytes', bytes: Buffer.alloc(1) } as const;
 /**
- * From this size on, a full GC before every sample: one exchange takes milliseconds there, and the
- * previous samples' big buffers would otherwise be collected inside a later sample (and count in its
- * sender RSS). Below it the GC would cost more than the exchange; a point's own small garbage is part
- * of its steady state.
+ * From this size on, a full GC before every sample, outside the timed part, in the sweeping process
+ * and (SamplingRule.peerCollectFromBytes, the same size in both rules) in the peer, by a 'collect'
+ * exchange: one exchange takes milliseconds there, and the previous samples' big buffers would
+ * otherwise be collected inside a later sample (and count in its RSS), and a sample's buffers would
+ * land in fresh pages or in reused memory by whether the peer's V8 had happened to collect. Measured
+ * at 256 MiB without the peer's GC, 5 samples of one point: 220-1354 ms for raw-socket, 284-1500 ms
+ * for chunked, the median on either mode by chance (chunked 0.48x raw-socket's MB/s in one full
+ * sweep); with it, after the first two exchanges, 97-233 and 105-460 ms. Below it the GC would cost
+ * more than the exchange; a point's own small garbage is part of its steady state.
  */
 const GC_EACH_SAMPLE_FROM_BYTES = 1024 * 1024;
 
@@ -50,42 +57,134 @@ interface Readings {
 /**
  * One size on one transport: a fresh peer for its cold first exchange; warm-up, then timed samples
  * until the sampling rule is met, on that same fresh peer, or on the transport's kept peer where the
- * sweep keeps one for this size (kept-peer.ts). The fresh peer is always closed, the kept one on a
- * failure or when `closeKeptPeer` says this is its last size. The first failing exchange ends the
- * point with that failure. Throws only SweepInterrupted.
+ * sweep keeps one for this size (kept-peer.ts). In three steps, so the sweep can let the transports
+ * of one size take turns (run.ts): open() (the cold exchange), step() (exchanges for a slice of
+ * time) until `done`, finish() (the figures). The first failing exchange ends the point with that
+ * failure. finish() closes the fresh peer, and the kept one on a failure or when `closeKeptPeer`
+ * says this is its last size; abandon() closes the fresh peer of a point that never finishes
+ * (interrupt). Each method throws only SweepInterrupted.
  */
-export async function measurePoint(transport: Transport, options: PointOptions): Promise<SweepPoint> {
-  const kept = options.keptPeer;
-  const sampler = new Sampler(options.sampling, kept ? { exchanges: kept.exchanges, warmupMs: kept.warmupMs } : undefined);
-  const readings: Readings = { maxBlockMs: 0, senderPeakRssBytes: 0, receiverPeakRssBytes: null };
-  let failure: Failure | null = null;
-  let fresh: TransportPeer | undefined;
-  const bound = options.timeoutMs + options.graceMs;
-  try {
-    // The previous point's garbage (hundreds of MiB at the large sizes) stays out of this one.
-    collectGarbage();
-    fresh = await startPeer(transport, peerOptions(options, options.sizeBytes), bound, options.signal);
-    if (!kept) {
-      failure = await runExchanges(fresh, options, sampler, readings, bound, 'done');
-      if (!failure) readings.receiverPeakRssBytes = await receiverPeak(fresh, bound, options.signal);
-    } else {
-      failure = await runExchanges(fresh, options, sampler, readings, bound, 'cold');
-      const closeError = failure ? null : await closePeer(fresh);
-      if (!failure) fresh = undefined;
-      if (closeError) failure = { state: 'error', error: closeError };
-      if (!failure) failure = await sampleOnKeptPeer(kept, options, sampler, readings, bound);
-    }
-  } catch (error: unknown) {
-    if (error instanceof SweepInterrupted) throw error;
-    failure = classifyFailure(error);
-  } finally {
-    const closeError = fresh ? await closePeer(fresh) : null;
-    if (closeError && !failure) failure = { state: 'error', error: closeError };
-    // After a failure the transport's larger sizes are skipped: its kept peer has no more use.
-    const keptError = kept && (failure || options.closeKeptPeer) ? await kept.close() : null;
-    if (keptError && !failure) failure = { state: 'error', error: keptError };
+export class PointRun {
+  private readonly sampler: Sampler;
+  private readonly readings: Readings = { maxBlockMs: 0, senderPeakRssBytes: 0, receiverPeakRssBytes: null };
+  private failure: Failure | null = null;
+  private fresh: TransportPeer | undefined;
+  /** The peer the samples come from: the fresh one, or the kept one once the cold exchange is done. */
+  private sampled: TransportPeer | undefined;
+  /** Whether the sampled peer's peak RSS covers this point only (a fresh peer, or a kept one reset). */
+  private receiverPeakIsThisSize = false;
+  private readonly bound: number;
+
+  constructor(
+    readonly transport: Transport,
+    private readonly options: PointOptions,
+  ) {
+    const kept = options.keptPeer;
+    this.sampler = new Sampler(options.sampling, kept ? { exchanges: kept.exchanges, warmupMs: kept.warmupMs } : undefined);
+    this.bound = options.timeoutMs + options.graceMs;
   }
-  return toPoint(options.sizeBytes, sampler, readings, failure);
+
+  /** Failed, or the sampler has all it needs. */
+  get done(): boolean {
+    return this.failure !== null || this.sampled === undefined || this.sampler.next() === 'done';
+  }
+
+  /** A fresh peer and its cold exchange; on a kept size that peer is closed and the kept one readied. */
+  async open(): Promise<void> {
+    const { options } = this;
+    await this.guard(async () => {
+      // The previous point's garbage (hundreds of MiB at the large sizes) stays out of this one.
+      collectGarbage();
+      this.fresh = await startPeer(this.transport, peerOptions(options, options.sizeBytes), this.bound, options.signal);
+      const failure = await runExchanges(this.fresh, options, this.sampler, this.readings, this.bound, 'cold');
+      if (failure) return failure;
+      if (!options.keptPeer) {
+        this.sampled = this.fresh;
+        this.receiverPeakIsThisSize = true;
+        return null;
+      }
+      const closeError = await closePeer(this.fresh);
+      this.fresh = undefined;
+      if (closeError) return { state: 'error', error: closeError };
+      const peer = await options.keptPeer.get(this.bound, options.signal);
+      const inProcess = peer.pid === process.pid;
+      // Where the peak cannot be reset it covers the peer's whole life, not this size: not shown.
+      this.receiverPeakIsThisSize = inProcess || (await resetPeakRss(peer.pid));
+      this.sampled = peer;
+      return null;
+    });
+  }
+
+  /** Warm-up and samples for about `sliceMs` (at least one exchange), or until done. */
+  async step(sliceMs: number): Promise<void> {
+    const peer = this.sampled;
+    if (this.done || !peer) return;
+    const kept = this.options.keptPeer;
+    const exchangesBefore = this.sampler.warmupCount + this.sampler.samplesMs.length;
+    const warmupMsBefore = this.sampler.warmupMs;
+    try {
+      await this.guard(() => runExchanges(peer, this.options, this.sampler, this.readings, this.bound, 'done', performance.now() + sliceMs));
+    } finally {
+      if (kept) {
+        kept.exchanges += this.sampler.warmupCount + this.sampler.samplesMs.length - exchangesBefore;
+        kept.warmupMs += this.sampler.warmupMs - warmupMsBefore;
+      }
+    }
+  }
+
+  /** The point's figures, its peers closed as the class comment says. Call once, when `done`. */
+  async finish(): Promise<SweepPoint> {
+    const { options } = this;
+    const kept = options.keptPeer;
+    try {
+      const peer = this.sampled;
+      if (!this.failure && peer && this.receiverPeakIsThisSize) {
+        await this.guard(async () => {
+          this.readings.receiverPeakRssBytes = await receiverPeak(peer, this.bound, options.signal);
+          return null;
+        });
+      }
+    } finally {
+      const closeError = await this.abandon();
+      if (closeError && !this.failure) this.failure = { state: 'error', error: closeError };
+      // After a failure the transport's larger sizes are skipped: its kept peer has no more use.
+      const keptError = kept && (this.failure || options.closeKeptPeer) ? await kept.close() : null;
+      if (keptError && !this.failure) this.failure = { state: 'error', error: keptError };
+    }
+    return toPoint(options.sizeBytes, this.sampler, this.readings, this.failure);
+  }
+
+  /** Closes the point's fresh peer if it is still open; what went wrong, or null. */
+  async abandon(): Promise<string | null> {
+    const fresh = this.fresh;
+    this.fresh = undefined;
+    if (this.sampled === fresh) this.sampled = undefined;
+    return fresh ? closePeer(fresh) : null;
+  }
+
+  /** Runs `work`; its failure, or an error it throws, becomes the point's failure (an interrupt is rethrown). */
+  private async guard(work: () => Promise<Failure | null>): Promise<void> {
+    try {
+      this.failure ??= await work();
+    } catch (error: unknown) {
+      if (error instanceof SweepInterrupted) throw error;
+      this.failure ??= classifyFailure(error);
+    }
+  }
+}
+
+/** One point start to end, without taking turns with other transports. Throws only SweepInterrupted. */
+export async function measurePoint(transport: Transport, options: PointOptions): Promise<SweepPoint> {
+  const run = new PointRun(transport, options);
+  try {
+    await run.open();
+    while (!run.done) await run.step(Infinity);
+  } catch (error: unknown) {
+    await run.abandon();
+    // An interrupt: the kept peer is the sweep's to close.
+    throw error;
+  }
+  return run.finish();
 }
 
 /** What a peer is started with; room for the echo and any framing: the sweep means to send this size, not to test refusal. */
@@ -98,34 +197,32 @@ export function peerOptions(options: Pick<PointOptions, 'timeoutMs' | 'childHeap
   };
 }
 
-/** Warm-up and samples on the kept peer; its peak RSS reset first, so the receiver figure is this size's. */
-async function sampleOnKeptPeer(kept: KeptPeer, options: PointOptions, sampler: Sampler, readings: Readings, bound: number): Promise<Failure | null> {
-  const peer = await kept.get(bound, options.signal);
-  const inProcess = peer.pid === process.pid;
-  const peakReset = !inProcess && (await resetPeakRss(peer.pid));
-  const exchangesBefore = sampler.warmupCount + sampler.samplesMs.length;
-  const warmupMsBefore = sampler.warmupMs;
-  let failure: Failure | null;
-  try {
-    failure = await runExchanges(peer, options, sampler, readings, bound, 'done');
-  } finally {
-    kept.exchanges += sampler.warmupCount + sampler.samplesMs.length - exchangesBefore;
-    kept.warmupMs += sampler.warmupMs - warmupMsBefore;
-  }
-  // Where the peak could not be reset it covers the peer's whole life, not this size: not shown.
-  if (!failure && (inProcess || peakReset)) readings.receiverPeakRssBytes = await receiverPeak(peer, bound, options.signal);
-  return failure;
-}
-
-/** Exchanges on `peer` as the sampler says, until it is done, or (`until` 'cold') past its cold exchange. */
-async function runExchanges(peer: TransportPeer, options: PointOptions, sampler: Sampler, readings: Readings, bound: number, until: 'cold' | 'done'): Promise<Failure | null> {
+/**
+ * Exchanges on `peer` as the sampler says, until it is done, or (`until` 'cold') past its cold
+ * exchange, or (at least one exchange made) once the clock passes `sliceEndsMs`.
+ */
+async function runExchanges(
+  peer: TransportPeer,
+  options: PointOptions,
+  sampler: Sampler,
+  readings: Readings,
+  bound: number,
+  until: 'cold' | 'done',
+  sliceEndsMs = Infinity,
+): Promise<Failure | null> {
+  let exchanged = false;
   for (let phase = sampler.next(); phase !== 'done' && (until === 'done' || phase === 'cold'); phase = sampler.next()) {
+    if (exchanged && performance.now() >= sliceEndsMs) break;
+    exchanged = true;
     const seed = sampler.warmupCount + sampler.samplesMs.length + 1;
     options.onExchange?.(phase, sampler.samplesMs.length);
     const payload = makePayload(options.payload, options.sizeBytes, seed);
     const sentDigest = payloadDigest(payload);
     const sentSummary = describePayload(payload);
     const sampling = phase === 'sample';
+    if (sampling && options.sizeBytes >= (options.sampling.peerCollectFromBytes ?? Infinity)) {
+      await withDeadline(peer.exchange(COLLECT, COLLECT_PAYLOAD), bound, 'peer garbage collection', options.signal);
+    }
     if (sampling && (sampler.samplesMs.length === 0 || options.sizeBytes >= GC_EACH_SAMPLE_FROM_BYTES)) collectGarbage();
     // Event-loop blocking and RSS are read on the samples only: the cold exchange has its own figure.
     const probe = sampling ? startProbe() : null;

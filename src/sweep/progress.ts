@@ -35,6 +35,8 @@ export function createProgress(stream: ProgressStream, now: () => number = Date.
         }
         draw();
       } else if (event.type === 'exchange') {
+        // The transports of a size take turns (run.ts): the line follows whichever is exchanging.
+        label = `${event.transport} ${formatSize(event.sizeBytes)}`;
         phase = event.phase === 'sample' ? `sample ${event.samples + 1}` : event.phase;
       }
     },

@@ -1,7 +1,7 @@
 import { isFailedPoint, type SweepPoint, type SweepTransportResult } from '../results/schema.js';
 import type { Transport } from '../transports/types.js';
 import { KeptPeer } from './kept-peer.js';
-import { measurePoint, peerOptions } from './measure.js';
+import { PointRun, peerOptions } from './measure.js';
 import type { PayloadKind } from './payload.js';
 import type { ExchangePhase, SamplingRule } from './sampler.js';
 
@@ -31,10 +31,14 @@ function skipped(sizeBytes: number): SweepPoint {
 
 /**
  * Every size on every transport. Sizes are the outer loop so all transports see a size at about the
- * same time (same machine load). Below the rule's keptPeerBelowBytes each transport's samples come
- * from one kept peer (sampler.ts), every size's cold exchange from a fresh one. A transport's first
- * failure is its failure point: its larger sizes are `skipped`, and the other transports go on.
- * Throws only SweepInterrupted.
+ * same time (same machine load); within a size the transports take turns, each for a slice of the
+ * rule's turnSliceMs at a time, so a slow spell of the host falls on all of them rather than on the
+ * one being measured (absent: one transport after another). Every point takes its cold exchange on a
+ * fresh peer of its own, in transport order, before the turns begin. Below the rule's
+ * keptPeerBelowBytes each transport's samples come from one kept peer (sampler.ts); from there up
+ * from the point's fresh peer, so at a large size every transport's fresh peer is alive until its
+ * point is done. A transport's first failure is its failure point: its larger sizes are `skipped`,
+ * and the other transports go on. Throws only SweepInterrupted.
  */
 export async function runSweep(
   transports: readonly Transport[],
@@ -48,41 +52,62 @@ export async function runSweep(
   const keptBelowBytes = options.sampling.keptPeerBelowBytes ?? 0;
   const keptSizes = sizes.filter((size) => size < keptBelowBytes);
   const lastKeptSize = keptSizes[keptSizes.length - 1];
+  const sliceMs = options.sampling.turnSliceMs ?? Infinity;
   // One peer per transport for the small sizes (sampler.ts says why), started on first use.
   const kept = transports.map((t) => (lastKeptSize === undefined ? null : new KeptPeer(t, peerOptions(options, lastKeptSize))));
+  const open = new Map<number, PointRun>();
+  const record = (index: number, point: SweepPoint): void => {
+    const result = results[index]!;
+    result.points.push(point);
+    if (isFailedPoint(point) && !result.failurePoint) {
+      result.failurePoint = { sizeBytes: point.sizeBytes, state: point.state, ...(point.error !== undefined ? { error: point.error } : {}) };
+    }
+    onEvent({ type: 'point-done', transport: result.transport, point });
+  };
+  const finish = async (index: number, run: PointRun): Promise<void> => {
+    open.delete(index);
+    record(index, await run.finish());
+  };
   try {
     for (const sizeBytes of sizes) {
       for (const [index, transport] of transports.entries()) {
-        const result = results[index]!;
-        if (!result.failurePoint) onEvent({ type: 'point-start', transport: transport.id, sizeBytes });
-        const keptPeer = sizeBytes < keptBelowBytes ? kept[index] : null;
-        const point = result.failurePoint
-          ? skipped(sizeBytes)
-          : await measurePoint(transport, {
-              sizeBytes,
-              payload: options.payload,
-              sampling: options.sampling,
-              timeoutMs: options.timeoutMs,
-              graceMs: options.graceMs ?? 1000,
-              childHeapMb: options.childHeapMb,
-              ...(options.queuePlacement ? { queuePlacement: options.queuePlacement } : {}),
-              ...(keptPeer ? { keptPeer, closeKeptPeer: sizeBytes === lastKeptSize } : {}),
-              signal: options.signal,
-              onExchange: (phase, samples) => onEvent({ type: 'exchange', transport: transport.id, sizeBytes, phase, samples }),
-            });
-        result.points.push(point);
-        if (isFailedPoint(point) && !result.failurePoint) {
-          result.failurePoint = {
-            sizeBytes,
-            state: point.state,
-            ...(point.error !== undefined ? { error: point.error } : {}),
-          };
+        if (results[index]!.failurePoint) {
+          record(index, skipped(sizeBytes));
+          continue;
         }
-        onEvent({ type: 'point-done', transport: transport.id, point });
+        onEvent({ type: 'point-start', transport: transport.id, sizeBytes });
+        const keptPeer = sizeBytes < keptBelowBytes ? kept[index] : null;
+        const run = new PointRun(transport, {
+          sizeBytes,
+          payload: options.payload,
+          sampling: options.sampling,
+          timeoutMs: options.timeoutMs,
+          graceMs: options.graceMs ?? 1000,
+          childHeapMb: options.childHeapMb,
+          ...(options.queuePlacement ? { queuePlacement: options.queuePlacement } : {}),
+          ...(keptPeer ? { keptPeer, closeKeptPeer: sizeBytes === lastKeptSize } : {}),
+          signal: options.signal,
+          onExchange: (phase, samples) => onEvent({ type: 'exchange', transport: transport.id, sizeBytes, phase, samples }),
+        });
+        open.set(index, run);
+        await run.open();
+        // Without turns, each point runs to its end before the next transport's starts.
+        if (sliceMs === Infinity || run.done) {
+          while (!run.done) await run.step(sliceMs);
+          await finish(index, run);
+        }
+      }
+      while (open.size > 0) {
+        for (const [index, run] of [...open]) {
+          await run.step(sliceMs);
+          if (run.done) await finish(index, run);
+        }
       }
     }
   } finally {
-    // measurePoint closes each kept peer after its last size or first failure; this is for an interrupt.
+    // An interrupt: the points still open close their fresh peers; finish() closed the kept peers
+    // after their last size or first failure, and these are the rest.
+    for (const run of open.values()) await run.abandon();
     for (const peer of kept) await peer?.close();
   }
   return results;

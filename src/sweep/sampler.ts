@@ -13,6 +13,11 @@ export interface SamplingRule {
   /** or until this much warm-up time has passed, whatever the count: at large sizes a single
    *  exchange takes longer than the JIT needs to warm up, and every extra one costs seconds. */
   warmupMaxMs: number;
+  /** But past that cap warm-up still goes on to this many exchanges on the sampled peer (the cold one
+   *  included)... */
+  warmupFloorCount?: number;
+  /** ...while the warm-up has taken less than this. Absent (results from before it): no floor. */
+  warmupFloorMaxMs?: number;
   /** Sampling lasts until both this many samples... */
   minSamples: number;
   /** ...and this much sampled round-trip time (the sum of the samples), */
@@ -30,6 +35,14 @@ export interface SamplingRule {
   keptPeerWarmupCount?: number;
   /** ...or until this much warm-up time has gone into it, across sizes, whatever the count. */
   keptPeerWarmupMaxMs?: number;
+  /** The transports of one size take turns (run.ts), each exchanging for about this long at a time
+   *  (at least one exchange). Absent (results from before it, and most of the sweep's own tests):
+   *  one transport's point after another. */
+  turnSliceMs?: number;
+  /** From this size up the peer, too, collects its garbage before each sample (a 'collect' exchange
+   *  outside the timed part, measure.ts says why). Absent (results from before it): only the
+   *  sweeping process did. */
+  peerCollectFromBytes?: number;
 }
 
 // Why kept peers, and why the warm-up counts exchanges. Measured here, 4 KiB echo, median per 250
@@ -44,6 +57,27 @@ export interface SamplingRule {
 // within the time cap: large sizes end on the cap, where one exchange is long enough for the JIT's
 // part not to matter.
 const KEPT_PEER = { keptPeerBelowBytes: 1024 * 1024, keptPeerWarmupCount: 3_000 };
+
+// Why turns. Measured points one transport after another still disagreed from run to run, in both
+// directions, by more than their spread: the host (a VM on 2 cores) has slow spells of seconds, and
+// a transport measured during one looked slower (one --quick run had every transport from
+// fork-advanced to chunked 3-5x slower at 1 KiB; a full sweep had chunked at 0.76x raw-socket's
+// MB/s at 16 MiB, and 1.0x in the next). And a fresh peer has memory modes: at 1 MiB raw-socket and
+// chunked both took about 6 ms per echo for their first 33 exchanges (the peer writing into fresh
+// pages until its V8 collects the earlier messages), then 1.6 ms. Taking turns in slices of 50 ms,
+// every transport of a size sees the same spells and about the same share of each mode.
+const TURNS = { turnSliceMs: 50 };
+// Why the peer collects too: measure.ts (GC_EACH_SAMPLE_FROM_BYTES).
+// Why a floor under the warm-up cap: a fresh peer's first exchanges at a large size are slow while its
+// memory settles, even with both sides collecting before each. Measured here, raw-socket and chunked
+// side by side, 64 MiB: cold 499-552 ms, then 49-219 ms, up to 148 ms for the next two or three,
+// mostly 30-45 ms from about the sixth on; 256 MiB: cold 1.1-2.6 s, then 177-646 ms, then mostly
+// 100-250 ms. With the 600 ms cap
+// alone, the large points' five samples began at the second or third exchange, and chunked came out
+// at 0.74x raw-socket's MB/s at 64 MiB, where 30 exchanges each, side by side, gave 0.9-1.0x. Five
+// exchanges, unless they take 3 s: a single slow exchange (seconds) is still the whole warm-up.
+const WARMUP_FLOOR = { warmupFloorCount: 5, warmupFloorMaxMs: 3_000 };
+const PEER_COLLECT = { peerCollectFromBytes: 1024 * 1024 };
 
 /**
  * The default sweep: at least 1,000 warm-up exchanges and 300 ms, at most 600 ms; then at least 5
@@ -62,6 +96,9 @@ export const DEFAULT_SAMPLING: SamplingRule = {
   maxTimeMs: 10_000,
   ...KEPT_PEER,
   keptPeerWarmupMaxMs: 1_500,
+  ...TURNS,
+  ...PEER_COLLECT,
+  ...WARMUP_FLOOR,
 };
 
 /** --quick: the same shape, smaller minima, so the whole quick sweep stays within a minute. */
@@ -76,6 +113,9 @@ export const QUICK_SAMPLING: SamplingRule = {
   maxTimeMs: 1_000,
   ...KEPT_PEER,
   keptPeerWarmupMaxMs: 600,
+  ...TURNS,
+  ...PEER_COLLECT,
+  ...WARMUP_FLOOR,
 };
 
 /** What the next exchange is for. `cold` is the fresh peer's very first exchange (also warm-up). */
@@ -131,7 +171,7 @@ export class Sampler {
     const count = this.keptPeer ? this.warmupCount - 1 : this.warmupCount;
     const ms = this.keptPeer ? this.warmupMs - (this.firstRoundTripMs ?? 0) : this.warmupMs;
     if (this.keptPeer && this.keptPeerCold(count, ms)) return true;
-    if (ms >= this.rule.warmupMaxMs) return false;
+    if (ms >= this.rule.warmupMaxMs) return count < (this.rule.warmupFloorCount ?? 0) && ms < (this.rule.warmupFloorMaxMs ?? 0);
     return count < this.rule.warmupMinCount || ms < this.rule.warmupMinMs;
   }
 

@@ -18,6 +18,12 @@ export type Job =
   /** Send the payload back unchanged (the sweep). */
   | { kind: 'echo' }
   /**
+   * A full garbage collection in the peer, then the payload back unchanged: the sweep's, before each
+   * sample from 1 MiB up, outside the timed part, so the peer's earlier messages are freed and the
+   * sample's buffers land in memory it already has rather than in fresh pages (src/sweep/malloc.ts).
+   */
+  | { kind: 'collect' }
+  /**
    * Diff the payload (kind 'records', the incoming data set) against the baseline ("database"),
    * which the peer regenerates deterministically from records+seed, as the talk's child read the
    * database itself. Replies with kind 'diff'.

@@ -215,6 +215,10 @@ describe('the report\'s sweep section', () => {
     expect(sweepMemorySentence({ ...sweep, config: { ...sweep.config, mallocTunables: SWEEP_MALLOC_TUNABLES, quick: true } })).toMatch(
       / measures the transport; what fresh memory costs shows in the cold first round trip\. With --quick, the warm-up ends before a peer's V8 has collected its first large messages: from 1 MiB up its peers still took some fresh pages\.$/,
     );
+    const collected = { ...sweep, config: { ...sweep.config, mallocTunables: SWEEP_MALLOC_TUNABLES, quick: true, sampling: { peerCollectFromBytes: 1024 * 1024 } } };
+    expect(sweepMemorySentence(collected)).toMatch(
+      / shows in the cold first round trip\. From 1 MiB up both processes collected their garbage before each sample, the peer by a 'collect' exchange outside the timed part\.$/,
+    );
     expect(sweepMemorySentence(withConfig(null))).toContain("Memory: glibc's default allocator settings");
     const { mallocTunables: _, ...older } = sweep.config;
     expect(sweepMemorySentence({ ...sweep, config: older })).toBe('Memory: allocator settings not recorded (a sweep from before they were).');
@@ -235,6 +239,10 @@ describe('the report\'s sweep section', () => {
     expect(sweepSamplingSentence({ ...sweep, config: { ...sweep.config, sampling: { warmupMinCount: 3 } } })).toBe(fresh);
     const { sampling: _, ...noRule } = sweep.config;
     expect(sweepSamplingSentence({ ...sweep, config: noRule })).toBe(fresh);
+    const turns = { ...sweep, config: { ...sweep.config, sampling: { ...sampling, turnSliceMs: 50 } } };
+    expect(sweepSamplingSentence(turns)).toMatch(
+      /a peer started for it\. The transports of one size took turns, 50 ms of exchanges each at a time, so a slow spell of the machine fell on all of them\.$/,
+    );
   });
 
   it('says what an older sweep (schema 1) did not record, and still shows its figures', () => {

@@ -35,6 +35,10 @@ describe('a real sweep of every transport up to 1 MiB', () => {
         sampling: {
           warmupMinCount: 2, warmupMinMs: 0, warmupMaxMs: 60_000, minSamples: 2, minTimeMs: 0, maxSamples: 2,
           keptPeerBelowBytes: 1024 * KIB, keptPeerWarmupCount: 0, keptPeerWarmupMaxMs: 0,
+          // One exchange per turn: every transport's peer of a size is alive while the others exchange.
+          turnSliceMs: 0,
+          // Every transport's peer answers the sweep's 'collect' before each 1 MiB sample.
+          peerCollectFromBytes: 1024 * KIB,
         },
         timeoutMs: 15_000,
       },

@@ -132,26 +132,31 @@ describe('runSweep with injected faults', () => {
   });
 });
 
-/** An in-process echo that logs every start, exchange and close by peer number; `fail` may throw by size. */
-function loggedTransport(log: string[], fail: (sizeBytes: number) => boolean = () => false): Transport {
+/**
+ * An in-process echo that logs every start, exchange and close by peer number (after `name`, where
+ * given); `fail` may throw by size, `hang` never answer.
+ */
+function loggedTransport(log: string[], fail: (sizeBytes: number) => boolean = () => false, name = '', hang: (sizeBytes: number) => boolean = () => false): Transport {
   let started = 0;
   return {
-    id: 'logged' as TransportId,
+    id: (name || 'logged') as TransportId,
     title: 'logged',
     talkIteration: null,
     async start(options) {
-      const peerNo = ++started;
-      log.push(`start ${peerNo} max ${options.maxMessageBytes}`);
+      const peer = `${name}${++started}`;
+      log.push(`start ${peer} max ${options.maxMessageBytes}`);
       return {
         pid: process.pid,
-        async exchange(_job, payload) {
+        async exchange(job, payload) {
           const size = payload.kind === 'bytes' ? payload.bytes.length : -1;
-          log.push(`exchange ${peerNo} ${size}`);
+          // The sweep's 'collect' (a GC in the peer before each sample from 1 MiB up) carries 1 byte.
+          log.push(job.kind === 'collect' ? `collect ${peer} ${size}` : `exchange ${peer} ${size}`);
           if (fail(size)) throw new TransportError('error', `fails at ${size}`);
+          if (hang(size)) await new Promise(() => {});
           return { reply: payload, bytesToPeer: 0, bytesFromPeer: 0, roundTripMs: 0 };
         },
         async close() {
-          log.push(`close ${peerNo}`);
+          log.push(`close ${peer}`);
         },
       };
     },
@@ -172,7 +177,7 @@ function runs(lines: string[]): string[] {
 describe('runSweep with a kept peer below keptPeerBelowBytes', () => {
   const kept: SamplingRule = {
     ...exactly(2),
-    keptPeerBelowBytes: 64 * KIB, keptPeerWarmupCount: 4, keptPeerWarmupMaxMs: 60_000,
+    keptPeerBelowBytes: 64 * KIB, keptPeerWarmupCount: 4, keptPeerWarmupMaxMs: 60_000, peerCollectFromBytes: MIB,
   };
 
   it('takes each small size cold on a fresh peer, samples it on one kept peer, closes that before the large sizes', async () => {
@@ -189,7 +194,8 @@ describe('runSweep with a kept peer below keptPeerBelowBytes', () => {
       `start 2 max ${8 * KIB + MIB}`, `exchange 2 ${KIB} x6`,
       `start 3 max ${8 * KIB + MIB}`, `exchange 3 ${4 * KIB}`, 'close 3',
       `exchange 2 ${4 * KIB} x2`, 'close 2',
-      `start 4 max ${2 * MIB + MIB}`, `exchange 4 ${MIB} x3`, 'close 4',
+      // From 1 MiB up, the peer collects its garbage before each sample.
+      `start 4 max ${2 * MIB + MIB}`, `exchange 4 ${MIB}`, 'collect 4 1', `exchange 4 ${MIB}`, 'collect 4 1', `exchange 4 ${MIB}`, 'close 4',
     ]);
   });
 
@@ -214,5 +220,70 @@ describe('runSweep with a kept peer below keptPeerBelowBytes', () => {
     setTimeout(() => controller.abort(), 100);
     await expect(sweeping).rejects.toThrow('sweep interrupted');
     expect(closed.count).toBe(3); // 1 KiB's fresh peer, 4 KiB's fresh peer, the kept one
+  });
+});
+
+describe('runSweep with turns (turnSliceMs)', () => {
+  // A slice of 0 ms is one exchange per turn: the order is exact.
+  const turns: SamplingRule = {
+    ...exactly(2),
+    keptPeerBelowBytes: 64 * KIB, keptPeerWarmupCount: 2, keptPeerWarmupMaxMs: 60_000, turnSliceMs: 0, peerCollectFromBytes: MIB,
+  };
+
+  it('takes every cold exchange first, then lets the transports of a size exchange in turns, closing each peer when its point is done', async () => {
+    const log: string[] = [];
+    const events: string[] = [];
+    const results = await runSweep(
+      [loggedTransport(log, undefined, 'a'), loggedTransport(log, undefined, 'b')],
+      { sizesBytes: [KIB, MIB], payload: 'bytes', sampling: turns, timeoutMs: 1_000 },
+      (event) => event.type !== 'exchange' && events.push(`${event.type} ${event.transport} ${event.type === 'point-done' ? event.point.sizeBytes : event.sizeBytes}`),
+    );
+    expect(results.map((r) => r.points.map((p) => [p.sizeBytes, p.state, 'samples' in p ? p.samples : null]))).toEqual([
+      [[KIB, 'ok', 2], [MIB, 'ok', 2]],
+      [[KIB, 'ok', 2], [MIB, 'ok', 2]],
+    ]);
+    const keptMax = 2 * KIB + MIB;
+    const freshMax = 2 * MIB + MIB;
+    expect(log).toEqual([
+      // 1 KiB: each cold on its fresh peer, its kept peer readied; then 2 warm-ups and 2 samples each, in turns.
+      `start a1 max ${keptMax}`, `exchange a1 ${KIB}`, 'close a1', `start a2 max ${keptMax}`,
+      `start b1 max ${keptMax}`, `exchange b1 ${KIB}`, 'close b1', `start b2 max ${keptMax}`,
+      ...Array.from({ length: 3 }, () => [`exchange a2 ${KIB}`, `exchange b2 ${KIB}`]).flat(),
+      // a's point is done after its own last turn, and its kept peer closed, before b's last turn.
+      `exchange a2 ${KIB}`, 'close a2', `exchange b2 ${KIB}`, 'close b2',
+      // 1 MiB: fresh peers, both alive through the turns.
+      `start a3 max ${freshMax}`, `exchange a3 ${MIB}`, `start b3 max ${freshMax}`, `exchange b3 ${MIB}`,
+      'collect a3 1', `exchange a3 ${MIB}`, 'collect b3 1', `exchange b3 ${MIB}`,
+      'collect a3 1', `exchange a3 ${MIB}`, 'close a3', 'collect b3 1', `exchange b3 ${MIB}`, 'close b3',
+    ]);
+    expect(events).toEqual([
+      `point-start a ${KIB}`, `point-start b ${KIB}`, `point-done a ${KIB}`, `point-done b ${KIB}`,
+      `point-start a ${MIB}`, `point-start b ${MIB}`, `point-done a ${MIB}`, `point-done b ${MIB}`,
+    ]);
+  });
+
+  it('ends a failing transport in its turn while the others go on, and closes every open peer when interrupted', async () => {
+    const log: string[] = [];
+    const failing = loggedTransport(log, (size) => size === MIB && log.filter((l) => l === `exchange b3 ${MIB}`).length === 2, 'b');
+    const [a, b] = await runSweep([loggedTransport(log, undefined, 'a'), failing], { sizesBytes: [KIB, MIB, 4 * MIB], payload: 'bytes', sampling: turns, timeoutMs: 1_000 });
+    expect(b!.failurePoint).toEqual({ sizeBytes: MIB, state: 'error', error: `fails at ${MIB}` });
+    expect(b!.points.map((p) => p.state)).toEqual(['ok', 'error', 'skipped']);
+    expect(a!.points.map((p) => p.state)).toEqual(['ok', 'ok', 'ok']);
+    expect(log.slice(log.indexOf(`exchange b3 ${MIB}`) + 1, log.indexOf('close a3') + 1)).toEqual([
+      'collect a3 1', `exchange a3 ${MIB}`, 'collect b3 1', `exchange b3 ${MIB}`, 'close b3', 'collect a3 1', `exchange a3 ${MIB}`, 'close a3',
+    ]);
+    expect(log.filter((l) => l.startsWith('start')).length).toBe(log.filter((l) => l.startsWith('close')).length);
+
+    // Interrupted in b's turn at 1 MiB (it never answers): a's fresh peer, open across the turns, is closed too.
+    const interrupted: string[] = [];
+    const controller = new AbortController();
+    const sweeping = runSweep(
+      [loggedTransport(interrupted, undefined, 'a'), loggedTransport(interrupted, undefined, 'b', (size) => size === MIB && interrupted.filter((l) => l === `exchange a3 ${MIB}`).length === 2)],
+      { sizesBytes: [KIB, MIB], payload: 'bytes', sampling: turns, timeoutMs: 30_000, signal: controller.signal },
+    );
+    setTimeout(() => controller.abort(), 100);
+    await expect(sweeping).rejects.toThrow('sweep interrupted');
+    expect(interrupted.slice(-4)).toEqual(['collect b3 1', `exchange b3 ${MIB}`, 'close a3', 'close b3']);
+    expect(interrupted.filter((l) => l.startsWith('start')).length).toBe(interrupted.filter((l) => l.startsWith('close')).length);
   });
 });

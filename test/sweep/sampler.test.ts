@@ -61,16 +61,30 @@ describe('Sampler stopping rule (default: warm-up >= 1,000 and >= 300 ms, capped
   });
 
   it('large sizes end the warm-up on the 600 ms cap, then take 5 samples', () => {
-    const { sampler, phases } = drive(DEFAULT_SAMPLING, () => 150);
-    expect(phases).toEqual(['cold', 'warm-up', 'warm-up', 'warm-up', 'sample', 'sample', 'sample', 'sample', 'sample']);
-    expect(sampler.samplesMs).toEqual([150, 150, 150, 150, 150]);
+    const { sampler, phases } = drive(DEFAULT_SAMPLING, () => 100);
+    expect(phases).toEqual(['cold', ...Array<ExchangePhase>(5).fill('warm-up'), ...Array<ExchangePhase>(5).fill('sample')]);
+    expect(sampler.samplesMs).toEqual([100, 100, 100, 100, 100]);
   });
 
-  it('a warm-up longer than its cap stops whatever its count: one slow cold exchange is the whole warm-up', () => {
-    const { sampler, phases } = drive(DEFAULT_SAMPLING, () => 1200);
-    expect(phases).toEqual(['cold', 'sample', 'sample', 'sample', 'sample', 'sample']);
+  it('past the cap the warm-up still runs to 5 exchanges, unless they take 3 s', () => {
+    // 150 ms each: the cap (600 ms) is reached at 4 exchanges, the floor takes a fifth.
+    expect(drive(DEFAULT_SAMPLING, () => 150).sampler.warmupCount).toBe(5);
+    // A slow cold exchange, then fast ones: the floor, not the cap, ends it.
+    const settling = drive(DEFAULT_SAMPLING, (i) => (i === 0 ? 2000 : i === 1 ? 600 : 150));
+    expect(settling.phases.slice(0, 6)).toEqual(['cold', 'warm-up', 'warm-up', 'warm-up', 'warm-up', 'sample']);
+    expect(settling.sampler.samplesMs).toEqual([150, 150, 150, 150, 150]);
+    // 1.2 s each: 3 exchanges reach 3.6 s >= 3 s.
+    expect(drive(DEFAULT_SAMPLING, () => 1200).sampler.warmupCount).toBe(3);
+    // Without a floor (results from before it): the cap alone.
+    const { warmupFloorCount: _count, warmupFloorMaxMs: _ms, ...capOnly } = DEFAULT_SAMPLING;
+    expect(drive(capOnly, () => 150).sampler.warmupCount).toBe(4);
+  });
+
+  it('a warm-up longer than its floor stops whatever its count: one slow cold exchange is the whole warm-up', () => {
+    const { sampler, phases } = drive(DEFAULT_SAMPLING, () => 3000);
+    expect(phases).toEqual(['cold', 'sample', 'sample', 'sample', 'sample']);
     expect(sampler.warmupCount).toBe(1);
-    expect(sampler.firstRoundTripMs).toBe(1200);
+    expect(sampler.firstRoundTripMs).toBe(3000);
   });
 
   it('slow exchanges end on the 10 s budget: 7 s each gets 2 samples, 30 s gets 1, 2.5 s gets 4', () => {

@@ -70,12 +70,17 @@ describe('progress', () => {
       progress.onEvent({ type: 'exchange', transport: 'chunked', sizeBytes: 65536, phase: 'sample', samples: 2 });
       nowMs = 1500;
       vi.advanceTimersByTime(500);
+      // Transports take turns at a size: the line follows the one exchanging.
+      progress.onEvent({ type: 'exchange', transport: 'raw-socket', sizeBytes: 65536, phase: 'sample', samples: 0 });
+      nowMs = 2000;
+      vi.advanceTimersByTime(500);
       progress.done();
       nowMs = 0;
     }
     expect(written).toEqual([
       '\r\x1b[Ksweep: chunked 64 KiB  0.0 s',
       '\r\x1b[Ksweep: chunked 64 KiB (sample 3)  1.5 s',
+      '\r\x1b[Ksweep: raw-socket 64 KiB (sample 1)  2.0 s',
       '\r\x1b[K',
     ]);
     expect(piped).toEqual([]);

@@ -1,8 +1,10 @@
 import { diffStations, generateStations } from '../../workload/index.js';
 import type { Station } from '../../workload/types.js';
 import type { Job, Payload } from '../types.js';
+import { collectGarbage } from './gc.js';
 
-// The work every peer does, whatever the transport: pure except for the per-process baseline cache.
+// The work every peer does, whatever the transport: pure except for the per-process baseline cache
+// and the sweep's 'collect'.
 
 let cachedBaseline: { records: number; seed: number; stations: Station[] } | null = null;
 
@@ -18,6 +20,9 @@ function baselineFor(records: number, seed: number): Station[] {
 export function runJob(job: Job, payload: Payload): Payload {
   switch (job.kind) {
     case 'echo':
+      return payload;
+    case 'collect':
+      collectGarbage();
       return payload;
     case 'diff': {
       if (payload.kind !== 'records') throw new Error(`job 'diff' needs a 'records' payload, got '${payload.kind}'`);

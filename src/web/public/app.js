@@ -198,8 +198,9 @@ function describePoint(transport, p) {
 
 function onSweepEvent(e) {
   // Each point: a fresh peer's cold first exchange, unrecorded warm-up, then timed samples, on that
-  // peer or (small sizes) on one kept per transport (the sweep forwards a few of its exchanges,
-  // enough to say where it is).
+  // peer or (small sizes) on one kept per transport; the transports of a size take turns, so the
+  // exchanges of several points interleave (the sweep forwards a few of them, each naming its
+  // transport and size: enough to say where it is).
   if (e.type === 'point-start') {
     setStatus(`measuring ${e.transport} at ${formatBytes(e.sizeBytes)}: starting a fresh peer for the cold first exchange`);
     return;
