@@ -109,7 +109,7 @@ export function sweepMemorySentence(sweep: SweepResult): string {
 /**
  * Which peer a size's samples came from, by the sweep's recorded rule (config.sampling; sampler.ts):
  * one kept per transport across the small sizes, or a fresh one per size (every sweep before kept
- * peers); and whether the transports of a size took turns (turnSliceMs) or came one after another.
+ * peers); and whether the transports of a small size took turns (turnSliceMs) or came one after another.
  */
 export function sweepSamplingSentence(sweep: SweepResult): string {
   const rule = sweep.config.sampling as
@@ -117,13 +117,13 @@ export function sweepSamplingSentence(sweep: SweepResult): string {
     | undefined;
   const below = rule?.keptPeerBelowBytes;
   const then = 'warms up unrecorded, then samples until a minimum count and a minimum time';
+  if (typeof below !== 'number') return `Each size runs on a fresh peer, ${then}.`;
+  const size = formatSize(below);
   const slice = rule?.turnSliceMs;
   const turns =
     typeof slice === 'number'
-      ? ` The transports of one size took turns, ${slice} ms of exchanges each at a time, so a slow spell of the machine fell on all of them.`
+      ? ` Below ${size} the transports of one size took turns, ${slice} ms of exchanges each at a time, so a slow spell of the machine fell on all of them.`
       : '';
-  if (typeof below !== 'number') return `Each size runs on a fresh peer, ${then}.${turns}`;
-  const size = formatSize(below);
   const count = (value: unknown): string => (typeof value === 'number' ? value.toLocaleString('en-US') : String(value));
   return (
     `Below ${size} each transport's samples come from one peer kept across those sizes, warmed once for up to ` +

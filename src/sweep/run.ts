@@ -31,14 +31,13 @@ function skipped(sizeBytes: number): SweepPoint {
 
 /**
  * Every size on every transport. Sizes are the outer loop so all transports see a size at about the
- * same time (same machine load); within a size the transports take turns, each for a slice of the
- * rule's turnSliceMs at a time, so a slow spell of the host falls on all of them rather than on the
- * one being measured (absent: one transport after another). Every point takes its cold exchange on a
- * fresh peer of its own, in transport order, before the turns begin. Below the rule's
- * keptPeerBelowBytes each transport's samples come from one kept peer (sampler.ts); from there up
- * from the point's fresh peer, so at a large size every transport's fresh peer is alive until its
- * point is done. A transport's first failure is its failure point: its larger sizes are `skipped`,
- * and the other transports go on. Throws only SweepInterrupted.
+ * same time (same machine load). Below the rule's keptPeerBelowBytes each transport's samples come
+ * from one kept peer (sampler.ts), and the transports take turns, each for a slice of the rule's
+ * turnSliceMs at a time, so a slow spell of the host falls on all of them rather than on the one
+ * being measured; every point's cold exchange, on a fresh peer of its own, comes first, in transport
+ * order. From there up (and without turnSliceMs) one transport's point after another, each on its
+ * fresh peer. A transport's first failure is its failure point: its larger sizes are `skipped`, and
+ * the other transports go on. Throws only SweepInterrupted.
  */
 export async function runSweep(
   transports: readonly Transport[],
@@ -52,7 +51,7 @@ export async function runSweep(
   const keptBelowBytes = options.sampling.keptPeerBelowBytes ?? 0;
   const keptSizes = sizes.filter((size) => size < keptBelowBytes);
   const lastKeptSize = keptSizes[keptSizes.length - 1];
-  const sliceMs = options.sampling.turnSliceMs ?? Infinity;
+  const turnSliceMs = options.sampling.turnSliceMs ?? Infinity;
   // One peer per transport for the small sizes (sampler.ts says why), started on first use.
   const kept = transports.map((t) => (lastKeptSize === undefined ? null : new KeptPeer(t, peerOptions(options, lastKeptSize))));
   const open = new Map<number, PointRun>();
@@ -70,6 +69,8 @@ export async function runSweep(
   };
   try {
     for (const sizeBytes of sizes) {
+      // Turns at the kept peers' sizes only (sampler.ts says why).
+      const sliceMs = sizeBytes < keptBelowBytes ? turnSliceMs : Infinity;
       for (const [index, transport] of transports.entries()) {
         if (results[index]!.failurePoint) {
           record(index, skipped(sizeBytes));

@@ -35,9 +35,9 @@ export interface SamplingRule {
   keptPeerWarmupCount?: number;
   /** ...or until this much warm-up time has gone into it, across sizes, whatever the count. */
   keptPeerWarmupMaxMs?: number;
-  /** The transports of one size take turns (run.ts), each exchanging for about this long at a time
-   *  (at least one exchange). Absent (results from before it, and most of the sweep's own tests):
-   *  one transport's point after another. */
+  /** Below keptPeerBelowBytes the transports of one size take turns (run.ts), each exchanging for
+   *  about this long at a time (at least one exchange). Absent (results from before it, and most of
+   *  the sweep's own tests): one transport's point after another. */
   turnSliceMs?: number;
   /** From this size up the peer, too, collects its garbage before each sample (a 'collect' exchange
    *  outside the timed part, measure.ts says why). Absent (results from before it): only the
@@ -58,14 +58,14 @@ export interface SamplingRule {
 // part not to matter.
 const KEPT_PEER = { keptPeerBelowBytes: 1024 * 1024, keptPeerWarmupCount: 3_000 };
 
-// Why turns. Measured points one transport after another still disagreed from run to run, in both
-// directions, by more than their spread: the host (a VM on 2 cores) has slow spells of seconds, and
-// a transport measured during one looked slower (one --quick run had every transport from
-// fork-advanced to chunked 3-5x slower at 1 KiB; a full sweep had chunked at 0.76x raw-socket's
-// MB/s at 16 MiB, and 1.0x in the next). And a fresh peer has memory modes: at 1 MiB raw-socket and
-// chunked both took about 6 ms per echo for their first 33 exchanges (the peer writing into fresh
-// pages until its V8 collects the earlier messages), then 1.6 ms. Taking turns in slices of 50 ms,
-// every transport of a size sees the same spells and about the same share of each mode.
+// Why turns, at the small sizes. Measured one transport after another, small points still disagreed
+// from run to run by more than their spread: the host (a VM on 2 cores) has slow spells of seconds,
+// and a transport measured during one looked slower (one --quick run had every transport from
+// fork-advanced to chunked 3-5x slower at 1 KiB, one full sweep had chunked at 2.4x fork-json's time
+// there). Taking turns in slices of 50 ms, every transport of a size sees the same spells; their kept
+// peers are alive anyway. Not from 1 MiB up: each point there has a fresh peer holding hundreds of
+// MiB, and with turns the others' big exchanges land between its samples (a full sweep with turns at
+// every size had chunked's 64 MiB samples over 41-91 ms, raw-socket's over 44-71 ms).
 const TURNS = { turnSliceMs: 50 };
 // Why the peer collects too: measure.ts (GC_EACH_SAMPLE_FROM_BYTES).
 // Why a floor under the warm-up cap: a fresh peer's first exchanges at a large size are slow while its

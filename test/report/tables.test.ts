@@ -241,7 +241,7 @@ describe('the report\'s sweep section', () => {
     expect(sweepSamplingSentence({ ...sweep, config: noRule })).toBe(fresh);
     const turns = { ...sweep, config: { ...sweep.config, sampling: { ...sampling, turnSliceMs: 50 } } };
     expect(sweepSamplingSentence(turns)).toMatch(
-      /a peer started for it\. The transports of one size took turns, 50 ms of exchanges each at a time, so a slow spell of the machine fell on all of them\.$/,
+      /a peer started for it\. Below 1 MiB the transports of one size took turns, 50 ms of exchanges each at a time, so a slow spell of the machine fell on all of them\.$/,
     );
   });
 

@@ -223,14 +223,15 @@ describe('runSweep with a kept peer below keptPeerBelowBytes', () => {
   });
 });
 
-describe('runSweep with turns (turnSliceMs)', () => {
+describe('runSweep with turns (turnSliceMs) below keptPeerBelowBytes', () => {
   // A slice of 0 ms is one exchange per turn: the order is exact.
   const turns: SamplingRule = {
     ...exactly(2),
     keptPeerBelowBytes: 64 * KIB, keptPeerWarmupCount: 2, keptPeerWarmupMaxMs: 60_000, turnSliceMs: 0, peerCollectFromBytes: MIB,
   };
+  const exchanges = (peer: string, sizeBytes: number, n: number): string[] => Array<string>(n).fill(`exchange ${peer} ${sizeBytes}`);
 
-  it('takes every cold exchange first, then lets the transports of a size exchange in turns, closing each peer when its point is done', async () => {
+  it('takes every cold exchange first, then lets the transports of a small size exchange in turns; a large size one after another', async () => {
     const log: string[] = [];
     const events: string[] = [];
     const results = await runSweep(
@@ -244,6 +245,9 @@ describe('runSweep with turns (turnSliceMs)', () => {
     ]);
     const keptMax = 2 * KIB + MIB;
     const freshMax = 2 * MIB + MIB;
+    const large = (peer: string): string[] => [
+      `start ${peer} max ${freshMax}`, `exchange ${peer} ${MIB}`, `collect ${peer} 1`, `exchange ${peer} ${MIB}`, `collect ${peer} 1`, `exchange ${peer} ${MIB}`, `close ${peer}`,
+    ];
     expect(log).toEqual([
       // 1 KiB: each cold on its fresh peer, its kept peer readied; then 2 warm-ups and 2 samples each, in turns.
       `start a1 max ${keptMax}`, `exchange a1 ${KIB}`, 'close a1', `start a2 max ${keptMax}`,
@@ -251,39 +255,41 @@ describe('runSweep with turns (turnSliceMs)', () => {
       ...Array.from({ length: 3 }, () => [`exchange a2 ${KIB}`, `exchange b2 ${KIB}`]).flat(),
       // a's point is done after its own last turn, and its kept peer closed, before b's last turn.
       `exchange a2 ${KIB}`, 'close a2', `exchange b2 ${KIB}`, 'close b2',
-      // 1 MiB: fresh peers, both alive through the turns.
-      `start a3 max ${freshMax}`, `exchange a3 ${MIB}`, `start b3 max ${freshMax}`, `exchange b3 ${MIB}`,
-      'collect a3 1', `exchange a3 ${MIB}`, 'collect b3 1', `exchange b3 ${MIB}`,
-      'collect a3 1', `exchange a3 ${MIB}`, 'close a3', 'collect b3 1', `exchange b3 ${MIB}`, 'close b3',
+      // 1 MiB: each on its fresh peer in turn, the peer collecting before each sample.
+      ...large('a3'), ...large('b3'),
     ]);
     expect(events).toEqual([
       `point-start a ${KIB}`, `point-start b ${KIB}`, `point-done a ${KIB}`, `point-done b ${KIB}`,
-      `point-start a ${MIB}`, `point-start b ${MIB}`, `point-done a ${MIB}`, `point-done b ${MIB}`,
+      `point-start a ${MIB}`, `point-done a ${MIB}`, `point-start b ${MIB}`, `point-done b ${MIB}`,
     ]);
   });
 
-  it('ends a failing transport in its turn while the others go on, and closes every open peer when interrupted', async () => {
+  it('ends a failing transport in its turn while the others go on, and closes the kept peers when interrupted', async () => {
     const log: string[] = [];
-    const failing = loggedTransport(log, (size) => size === MIB && log.filter((l) => l === `exchange b3 ${MIB}`).length === 2, 'b');
-    const [a, b] = await runSweep([loggedTransport(log, undefined, 'a'), failing], { sizesBytes: [KIB, MIB, 4 * MIB], payload: 'bytes', sampling: turns, timeoutMs: 1_000 });
-    expect(b!.failurePoint).toEqual({ sizeBytes: MIB, state: 'error', error: `fails at ${MIB}` });
+    const failing = loggedTransport(log, (size) => size === 4 * KIB && log.filter((l) => l === `exchange b2 ${4 * KIB}`).length === 2, 'b');
+    const [a, b] = await runSweep([loggedTransport(log, undefined, 'a'), failing], {
+      sizesBytes: [KIB, 4 * KIB, 16 * KIB], payload: 'bytes', sampling: turns, timeoutMs: 1_000,
+    });
+    expect(b!.failurePoint).toEqual({ sizeBytes: 4 * KIB, state: 'error', error: `fails at ${4 * KIB}` });
     expect(b!.points.map((p) => p.state)).toEqual(['ok', 'error', 'skipped']);
     expect(a!.points.map((p) => p.state)).toEqual(['ok', 'ok', 'ok']);
-    expect(log.slice(log.indexOf(`exchange b3 ${MIB}`) + 1, log.indexOf('close a3') + 1)).toEqual([
-      'collect a3 1', `exchange a3 ${MIB}`, 'collect b3 1', `exchange b3 ${MIB}`, 'close b3', 'collect a3 1', `exchange a3 ${MIB}`, 'close a3',
+    // 4 KiB on the warm kept peers: a's 2 samples, b fails on its second turn, after a is done.
+    expect(log.slice(log.indexOf('close b3'))).toEqual([
+      'close b3', `exchange a2 ${4 * KIB}`, `exchange b2 ${4 * KIB}`, `exchange a2 ${4 * KIB}`, `exchange b2 ${4 * KIB}`, 'close b2',
+      `start a4 max ${32 * KIB + MIB}`, `exchange a4 ${16 * KIB}`, 'close a4', ...exchanges('a2', 16 * KIB, 2), 'close a2',
     ]);
-    expect(log.filter((l) => l.startsWith('start')).length).toBe(log.filter((l) => l.startsWith('close')).length);
 
-    // Interrupted in b's turn at 1 MiB (it never answers): a's fresh peer, open across the turns, is closed too.
+    // Interrupted in b's turn (it never answers): a's kept peer closed after its last size, b's on the interrupt.
     const interrupted: string[] = [];
     const controller = new AbortController();
+    const hangs = (size: number): boolean => size === 4 * KIB && interrupted.filter((l) => l === `exchange b2 ${4 * KIB}`).length === 2;
     const sweeping = runSweep(
-      [loggedTransport(interrupted, undefined, 'a'), loggedTransport(interrupted, undefined, 'b', (size) => size === MIB && interrupted.filter((l) => l === `exchange a3 ${MIB}`).length === 2)],
-      { sizesBytes: [KIB, MIB], payload: 'bytes', sampling: turns, timeoutMs: 30_000, signal: controller.signal },
+      [loggedTransport(interrupted, undefined, 'a'), loggedTransport(interrupted, undefined, 'b', hangs)],
+      { sizesBytes: [KIB, 4 * KIB], payload: 'bytes', sampling: turns, timeoutMs: 30_000, signal: controller.signal },
     );
     setTimeout(() => controller.abort(), 100);
     await expect(sweeping).rejects.toThrow('sweep interrupted');
-    expect(interrupted.slice(-4)).toEqual(['collect b3 1', `exchange b3 ${MIB}`, 'close a3', 'close b3']);
+    expect(interrupted.slice(-4)).toEqual([`exchange a2 ${4 * KIB}`, 'close a2', `exchange b2 ${4 * KIB}`, 'close b2']);
     expect(interrupted.filter((l) => l.startsWith('start')).length).toBe(interrupted.filter((l) => l.startsWith('close')).length);
   });
 });
