@@ -21,7 +21,7 @@ export const SWEEP_OPTION_HELP = {
   'payload': 'bytes (random) or records (station records, serialized the transport\'s own way)',
   'repeat': 'at least this many timed exchanges per size, after warm-up (default 5; 3 with --quick); sampling also runs for at least 200 ms (50 ms with --quick)',
   'timeout': 'seconds allowed per exchange',
-  'quick': 'sizes up to 1 MiB, shorter warm-up and sampling (1 s of samples at most per point): under a minute',
+  'quick': 'sizes up to 1 MiB, shorter warm-up and sampling (1 s of samples at most per point): about a minute',
 };
 
 // Every value is read as a string and checked by resolveSweepOptions, so "12XB" is a one-line
