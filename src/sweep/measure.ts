@@ -173,20 +173,6 @@ export class PointRun {
   }
 }
 
-/** One point start to end, without taking turns with other transports. Throws only SweepInterrupted. */
-export async function measurePoint(transport: Transport, options: PointOptions): Promise<SweepPoint> {
-  const run = new PointRun(transport, options);
-  try {
-    await run.open();
-    while (!run.done) await run.step(Infinity);
-  } catch (error: unknown) {
-    await run.abandon();
-    // An interrupt: the kept peer is the sweep's to close.
-    throw error;
-  }
-  return run.finish();
-}
-
 /** What a peer is started with; room for the echo and any framing: the sweep means to send this size, not to test refusal. */
 export function peerOptions(options: Pick<PointOptions, 'timeoutMs' | 'childHeapMb' | 'queuePlacement'>, largestSizeBytes: number): PeerOptions {
   return {
