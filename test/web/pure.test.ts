@@ -94,6 +94,17 @@ describe('starting a run from the page', () => {
     expect(usage({ kind: 'scenario', scenario: 'single-thread', options: { duration: '' } })).toBe('accepted'); // empty: the default
   });
 
+  it('checks the import priority last, as the command line does (asking for idle runs chrt)', () => {
+    expect(usage({ kind: 'scenario', scenario: 'fork-send', options: { 'import-priority': 'bogus' } })).toMatch(/^--import-priority accepts one of: /);
+    // Both wrong: the other option is named, so chrt is never run for a request that fails anyway.
+    expect(usage({ kind: 'scenario', scenario: 'fork-send', options: { duration: '0', 'import-priority': 'bogus' } })).toBe(
+      '--duration must be a number from 1 to 3600 (got "0")',
+    );
+    expect(usage({ kind: 'scenario', scenario: 'single-thread', options: { 'import-priority': 'low' } })).toMatch(
+      /^--import-priority applies to scenarios whose imports leave the HTTP process: /,
+    );
+  });
+
   // The queue's options are checked after the check that redis-server is installed (a private Redis).
   it.skipIf(skipRedisTests)('the queue scenario: its own options as the command line takes them, never a Redis address', () => {
     const run = prepareRun({ kind: 'scenario', scenario: 'queue', options: { placement: 'job-data', attempts: '3', scale: true, 'scale-imports': '4' } }, out);
