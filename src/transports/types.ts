@@ -43,8 +43,7 @@ export interface PeerOptions {
    * How the peer's import work is scheduled against the HTTP server (common/priority.ts): `low` or
    * `idle` so that where the import, the server and the load generator want more cores than there
    * are, the OS serves the server first. A forked peer starts with it (its threads inherit it);
-   * worker-pool's threads set their own. worker-transfer, which no scenario imports through, does not
-   * take it. Absent: the parent's own.
+   * worker-pool's and worker-transfer's threads set their own. Absent: the parent's own.
    */
   priority?: ImportPriority;
   /**

@@ -7,6 +7,12 @@ import { registerCleanup } from './cleanup.js';
 import { peerFaultArgs } from './peer-fault.js';
 import { PeerGuard } from './peer-guard.js';
 import type { PeerOwner } from './peer-base.js';
+import type { ImportPriority } from './priority.js';
+
+/** What a peer worker thread is given besides its argv. */
+export interface PeerThreadData {
+  priority?: ImportPriority;
+}
 
 /**
  * Owns one peer worker thread, as ChildOwner owns a forked peer: classifies how it ended (out of
@@ -26,6 +32,8 @@ export class WorkerOwner implements PeerOwner {
     // fault of a faults run, as a forked peer has it).
     this.worker = new Worker(compiledEntry(PEER_ENTRY), {
       argv: [...peerFaultArgs(options.peerFault), transportId],
+      // PeerOptions.priority: the thread sets it on itself as it loads (peer.ts), this thread keeps its own.
+      ...(options.priority !== undefined ? { workerData: { priority: options.priority } satisfies PeerThreadData } : {}),
       resourceLimits: options.childHeapMb === undefined ? undefined : { maxOldGenerationSizeMb: options.childHeapMb },
     });
     this.peerGuard = new PeerGuard(() => void this.worker.terminate());

@@ -1,7 +1,9 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../format/error.js';
 import { runJob } from '../common/jobs.js';
 import type { PeerEntry } from '../common/peer-entry.js';
+import { lowerThisThread } from '../common/priority.js';
+import type { PeerThreadData } from '../common/worker-owner.js';
 import { misbehaveInThread, takeFaultForReply } from '../common/peer-fault.js';
 import { fromWorkerPayload, toWorkerPayload, workerPayloadBytes, type WorkerReady, type WorkerReply, type WorkerRequest } from './messages.js';
 
@@ -13,6 +15,10 @@ import { fromWorkerPayload, toWorkerPayload, workerPayloadBytes, type WorkerRead
 export const workerTransferPeer: PeerEntry = () => {
   const port = parentPort;
   if (port === null) throw new Error('worker-transfer peer must run as a worker thread');
+  // PeerOptions.priority, for this thread only (Linux keeps one per thread): a refusal throws, and the
+  // start fails rather than run at a priority its results would misstate.
+  const priority = (workerData as PeerThreadData | undefined)?.priority;
+  if (priority !== undefined) lowerThisThread(priority);
   port.on('message', (request: WorkerRequest) => {
     const send = (reply: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(reply, transfer);
     // Null in every normal run; `npm run faults` makes the first request misbehave (common/peer-fault.ts).

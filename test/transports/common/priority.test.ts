@@ -80,6 +80,21 @@ describe.skipIf(process.platform !== 'linux')('import priority', () => {
       await peer.close();
     }
   });
+
+  it("low: worker-transfer's thread lowers its own nice value, not this thread's, and still answers", async () => {
+    const before = threads(process.pid);
+    const peer = await getTransport('worker-transfer').start({ timeoutMs: 20_000, priority: 'low' });
+    try {
+      // Started means the thread has loaded and said ready, after lowering itself.
+      const lowered = [...threads(process.pid)].filter(([tid, t]) => t.nice === 19 && !before.has(tid));
+      expect(lowered).toHaveLength(1);
+      expect(threads(process.pid).get(process.pid)).toEqual(before.get(process.pid));
+      const { reply } = await peer.exchange({ kind: 'echo' }, { kind: 'bytes', bytes: Buffer.from('Linz') });
+      expect(reply).toEqual({ kind: 'bytes', bytes: Buffer.from('Linz') });
+    } finally {
+      await peer.close();
+    }
+  });
 });
 
 describe('--import-priority', () => {
