@@ -27,7 +27,7 @@ const E2E = [
   'test/scenario/{cleanup,concurrency,imports,owner,phase-contains-imports,queue,smoke}.test.ts',
   'test/scripts/on-node.test.ts',
   'test/server/{admission,app,handoff-block,offload,worker-pool}.test.ts',
-  'test/sweep/{cli,interrupt,real-sweep,run}.test.ts',
+  'test/sweep/{cli,interrupt,placement,real-sweep,run}.test.ts',
   'test/transports/{failures,registry,round-trip}.test.ts',
   'test/transports/queue/redis.test.ts',
   'test/transports/common/{in-place-link,peak-reset,priority}.test.ts',

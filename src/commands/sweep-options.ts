@@ -19,6 +19,7 @@ export interface SweepArgs {
   queuePlacement?: unknown;
   quick?: boolean;
   json?: boolean;
+  pinCpus?: boolean;
   out?: unknown;
   runId?: unknown;
   byNode?: boolean;
@@ -66,6 +67,7 @@ export function resolveSweepOptions<T extends string>(
       queuePlacement: args.queuePlacement === undefined ? DEFAULT_PLACEMENT : parseChoice('queue-placement', args.queuePlacement, PLACEMENTS),
       quick,
       json: args.json === true,
+      pinCpus: args.pinCpus !== false,
     },
     outDir: args.out === undefined ? defaultOutDir : path.resolve(String(args.out)),
   };

@@ -21,6 +21,7 @@ export const SWEEP_OPTION_HELP = {
   'payload': 'bytes (random) or records (station records, serialized the transport\'s own way)',
   'repeat': 'at least this many timed exchanges per size, after warm-up (default 5; 3 with --quick); sampling also runs for at least 200 ms (50 ms with --quick)',
   'timeout': 'seconds allowed per exchange',
+  'pin-cpus': 'run the sweep on one CPU and each peer on another, with taskset (default on where there are 2+ CPUs and taskset; --no-pin-cpus: wherever the scheduler puts them)',
   'quick': 'sizes up to 1 MiB, shorter warm-up and sampling (1 s of samples at most per point): about a minute',
 };
 
@@ -40,6 +41,7 @@ export const sweepCommand: CommandModule<object, SweepArgs & { 'emit-events'?: b
       .option('child-heap-mb', { type: 'string', describe: 'run the receiving child with --max-old-space-size=MB (a smaller server)' })
       .option('queue-placement', { type: 'string', describe: 'queue: records in job-data or in a redis-key of their own (default redis-key)' })
       .option('quick', { type: 'boolean', describe: SWEEP_OPTION_HELP['quick'], default: false })
+      .option('pin-cpus', { type: 'boolean', describe: SWEEP_OPTION_HELP['pin-cpus'], default: true })
       .option('json', { type: 'boolean', describe: 'print only the result document on stdout', default: false })
       .option('out', { type: 'string', describe: 'results directory', default: path.join(projectRoot, 'results'), defaultDescription: 'results/ at the project root' })
       .option('run-id', { type: 'string', hidden: true })

@@ -107,6 +107,22 @@ export function sweepMemorySentence(sweep: SweepResult): string {
 }
 
 /**
+ * Where the sweep's processes ran (config.cpuPlacement, from sweep/placement.ts): each end of an
+ * exchange on a CPU of its own, the same two for every transport, or wherever the scheduler put them.
+ */
+export function sweepCpuSentence(sweep: SweepResult): string {
+  const plan = sweep.config.cpuPlacement as { sweeperCpu?: unknown; peerCpu?: unknown } | null | undefined;
+  if (plan && typeof plan.sweeperCpu === 'number' && typeof plan.peerCpu === 'number') {
+    return (
+      `CPUs: the sweeping process ran on CPU ${plan.sweeperCpu} and every peer on CPU ${plan.peerCpu} (pinned with taskset), ` +
+      "so both ends of an exchange ran side by side on CPUs of their own, the same two for every transport: left to the scheduler, a fresh process drew a speed it kept, and two transports' peers at one size could differ by that draw."
+    );
+  }
+  if (plan === null) return 'CPUs: wherever the scheduler put the processes (`--no-pin-cpus`, one CPU, or no taskset): two transports\' peers at one size may differ by where each happened to run.';
+  return 'CPUs: placement not recorded (a sweep from before it was): the processes ran wherever the scheduler put them.';
+}
+
+/**
  * Which peer a size's samples came from, by the sweep's recorded rule (config.sampling; sampler.ts):
  * one kept per transport across the small sizes, or a fresh one per size (every sweep before kept
  * peers); and whether the transports of a small size took turns (turnSliceMs) or came one after another.
@@ -125,11 +141,19 @@ export function sweepSamplingSentence(sweep: SweepResult): string {
       ? ` Below ${size} the transports of one size took turns, ${slice} ms of exchanges each at a time, so a slow spell of the machine fell on all of them.`
       : '';
   const count = (value: unknown): string => (typeof value === 'number' ? value.toLocaleString('en-US') : String(value));
+  const rounds = (rule as { freshPeerRounds?: unknown } | undefined)?.freshPeerRounds;
+  const gateMs = (rule as { roundsBelowMs?: unknown } | undefined)?.roundsBelowMs;
+  const inRounds =
+    typeof rounds === 'number' && rounds > 1
+      ? ` From ${size} up a size ran in ${rounds} rounds: every transport on a fresh peer, then again on a new fresh peer each, ` +
+        `those whose first round took ${typeof gateMs === 'number' ? `under ${count(gateMs)} ms an exchange` : 'any time'}; ` +
+        "their figures are over every round's samples (the time minima shared among the rounds), so no figure rests on one process's draw."
+      : '';
   return (
     `Below ${size} each transport's samples come from one peer kept across those sizes, warmed once for up to ` +
     `${count(rule?.keptPeerWarmupCount)} exchanges (at most ${count(rule?.keptPeerWarmupMaxMs)} ms): a fresh peer's JIT takes thousands of ` +
     `exchanges to settle; from ${size} up each size runs on a fresh peer. Either way the sampled peer ${then}; ` +
-    `each size's cold figure is the first exchange of a peer started for it.${turns}`
+    `each size's cold figure is the first exchange of a peer started for it.${turns}${inRounds}`
   );
 }
 
@@ -145,7 +169,7 @@ function sweepSection(sweep: SweepResult, measured: string): string {
         ]),
     `MB/s by message size (payload MB over the median round trip); a failure kind in bold where the transfer failed; skipped = not tried after the transport's first failure; — = size not planned. ${noisy}${measured}`,
     sweepTable(sweep),
-    sweepMemorySentence(sweep),
+    `${sweepMemorySentence(sweep)} ${sweepCpuSentence(sweep)}`,
     '### Round trip, warm',
     `Median round trip in ms, (p10–p90), and n = the timed samples behind it. ${sweepSamplingSentence(sweep)} ${noisy}`,
     roundTripTable(sweep),

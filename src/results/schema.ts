@@ -270,6 +270,12 @@ export interface PointSampling {
   relativeMarginOfError?: number | null;
   /** relativeMarginOfError above NOISY_MARGIN_OF_ERROR (src/sweep/stats.ts: 0.1), or unknown. */
   noisy?: boolean;
+  /**
+   * Where the point ran in rounds of fresh peers (src/sweep/rounds.ts: from 1 MiB up, fast enough
+   * transports), each round's median, in order; the figures above are over all their samples.
+   * Absent: one peer's samples.
+   */
+  peerMediansMs?: number[];
 }
 
 /** Every exchange at this size delivered intact: the figures are over the timed samples. */

@@ -20,4 +20,9 @@ export interface SweepConfig<T extends string = string> {
   queuePlacement: 'job-data' | 'redis-key';
   quick: boolean;
   json: boolean;
+  /**
+   * Put the sweep's own threads on one CPU and every peer on another (placement.ts): what the CLI
+   * does unless told --no-pin-cpus. Absent or false: the scheduler places them.
+   */
+  pinCpus?: boolean;
 }

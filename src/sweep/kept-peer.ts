@@ -1,5 +1,6 @@
 import type { PeerOptions, Transport, TransportPeer } from '../transports/types.js';
 import { closePeer, startPeer } from './peer-life.js';
+import type { CpuPlacement } from './placement.js';
 
 /**
  * One transport's peer kept across the small sizes of a sweep (SamplingRule.keptPeerBelowBytes, and
@@ -17,12 +18,13 @@ export class KeptPeer {
   constructor(
     readonly transport: Transport,
     private readonly options: PeerOptions,
+    private readonly placement: CpuPlacement | null = null,
   ) {}
 
   /** The kept peer, started now if this is its first use. */
   async get(boundMs: number, signal?: AbortSignal): Promise<TransportPeer> {
     if (this.closed) throw new Error(`${this.transport.id}: kept peer used after close`);
-    this.peer ??= await startPeer(this.transport, this.options, boundMs, signal);
+    this.peer ??= await startPeer(this.transport, this.options, boundMs, signal, this.placement);
     return this.peer;
   }
 

@@ -6,6 +6,7 @@ import type { Transport } from '../transports/types.js';
 import type { SweepConfig } from './config.js';
 import { SweepInterrupted } from './deadline.js';
 import { mallocTunablesInEffect } from './malloc.js';
+import { CpuPlacement } from './placement.js';
 import { createProgress, type ProgressStream } from './progress.js';
 import { runSweep, type SweepEvent } from './run.js';
 import { renderFailurePoints, renderSummaryTable } from './table.js';
@@ -41,7 +42,10 @@ export async function runSweepCommand(config: SweepConfig, transports: readonly 
   const progress = createProgress(io.stderr);
   const measured: SweepTransportResult[] = [];
   let failure: unknown = null;
+  // Pinned only when asked (the CLI asks by default) and where the machine allows it (placement.ts).
+  const placement = config.pinCpus === true ? CpuPlacement.probe() : null;
   try {
+    placement?.start();
     await runSweep(
       transports,
       {
@@ -51,6 +55,7 @@ export async function runSweepCommand(config: SweepConfig, transports: readonly 
         timeoutMs: config.timeoutMs,
         ...(config.childHeapMb !== null ? { childHeapMb: config.childHeapMb } : {}),
         queuePlacement: config.queuePlacement,
+        placement,
         ...(io.signal ? { signal: io.signal } : {}),
       },
       (event) => {
@@ -63,6 +68,11 @@ export async function runSweepCommand(config: SweepConfig, transports: readonly 
     failure = error;
   } finally {
     progress.done();
+    try {
+      placement?.restore();
+    } catch (error: unknown) {
+      failure ??= error;
+    }
   }
   const result: SweepResult = {
     schemaVersion: SCHEMA_VERSION,
@@ -74,7 +84,7 @@ export async function runSweepCommand(config: SweepConfig, transports: readonly 
     ...(failure !== null ? { error: describeFailure(failure) } : {}),
     env: captureEnv(),
     // Which allocator settings the figures were made under (see malloc.ts); null: glibc's defaults.
-    config: { ...config, mallocTunables: mallocTunablesInEffect() },
+    config: { ...config, mallocTunables: mallocTunablesInEffect(), cpuPlacement: placement ? placement.plan : null },
     transports: measured,
   };
   const file = resultPath(io.outDir, runId, 'sweep', io.nodeDir);

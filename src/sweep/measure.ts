@@ -5,6 +5,7 @@ import { classifyFailure, type Failure } from './classify.js';
 import { SweepInterrupted, withDeadline } from './deadline.js';
 import type { KeptPeer } from './kept-peer.js';
 import { closePeer, startPeer } from './peer-life.js';
+import type { CpuPlacement } from './placement.js';
 import { collectGarbage } from '../transports/common/gc.js';
 import { describeMismatch, describePayload } from './integrity.js';
 import { makePayload, payloadDigest, type PayloadKind } from './payload.js';
@@ -44,6 +45,8 @@ export interface PointOptions {
   keptPeer?: KeptPeer;
   /** This is the kept peer's last size: close it after the point. */
   closeKeptPeer?: boolean;
+  /** Where fresh peers run (placement.ts); absent or null: where the scheduler puts them. */
+  placement?: CpuPlacement | null;
   /** Called before each exchange (progress display), with the samples taken so far. */
   onExchange?: (phase: ExchangePhase, samplesSoFar: number) => void;
 }
@@ -84,6 +87,11 @@ export class PointRun {
     this.bound = options.timeoutMs + options.graceMs;
   }
 
+  /** The timed samples so far (rounds.ts merges a point's rounds from them). */
+  get samplesMs(): readonly number[] {
+    return this.sampler.samplesMs;
+  }
+
   /** Failed, or the sampler has all it needs. */
   get done(): boolean {
     return this.failure !== null || this.sampled === undefined || this.sampler.next() === 'done';
@@ -95,7 +103,7 @@ export class PointRun {
     await this.guard(async () => {
       // The previous point's garbage (hundreds of MiB at the large sizes) stays out of this one.
       collectGarbage();
-      this.fresh = await startPeer(this.transport, peerOptions(options, options.sizeBytes), this.bound, options.signal);
+      this.fresh = await startPeer(this.transport, peerOptions(options, options.sizeBytes), this.bound, options.signal, options.placement);
       const failure = await runExchanges(this.fresh, options, this.sampler, this.readings, this.bound, 'cold');
       if (failure) return failure;
       if (!options.keptPeer) {

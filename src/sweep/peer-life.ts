@@ -1,20 +1,38 @@
 import { errorMessage } from '../format/error.js';
 import type { PeerOptions, Transport, TransportPeer } from '../transports/types.js';
 import { withDeadline } from './deadline.js';
+import type { CpuPlacement } from './placement.js';
 
 /** How long close() may take before the peer's process is killed outright. */
 const CLOSE_DEADLINE_MS = 5_000;
 
 /**
- * Starts a peer within `boundMs`. A start the sweep gave up on (timeout, interrupt) is still closed
- * when it finishes later: no peer is left running.
+ * Starts a peer within `boundMs`, on the peers' CPU where the sweep places its processes
+ * (placement.ts). A start the sweep gave up on (timeout, interrupt) is still closed when it finishes
+ * later, and a peer that could not be placed is closed: no peer is left running.
  */
-export async function startPeer(transport: Transport, options: PeerOptions, boundMs: number, signal?: AbortSignal): Promise<TransportPeer> {
+export async function startPeer(
+  transport: Transport,
+  options: PeerOptions,
+  boundMs: number,
+  signal?: AbortSignal,
+  placement?: CpuPlacement | null,
+): Promise<TransportPeer> {
+  const threadsBefore = placement?.snapshot();
   const starting = transport.start(options);
-  return withDeadline(starting, boundMs, `${transport.id} start`, signal).catch((error: unknown) => {
+  const peer = await withDeadline(starting, boundMs, `${transport.id} start`, signal).catch((error: unknown) => {
     starting.then((late) => closePeer(late), () => undefined);
     throw error;
   });
+  if (placement && threadsBefore) {
+    try {
+      placement.pinPeer(peer, threadsBefore);
+    } catch (error: unknown) {
+      await closePeer(peer);
+      throw new Error(`${transport.id}: could not place the peer on CPU ${placement.plan.peerCpu}: ${errorMessage(error)}`);
+    }
+  }
+  return peer;
 }
 
 /** Closes the peer; if close fails or hangs, kills its process so none is left behind. Returns what went wrong. */

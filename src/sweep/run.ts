@@ -2,7 +2,9 @@ import { isFailedPoint, type SweepPoint, type SweepTransportResult } from '../re
 import type { Transport } from '../transports/types.js';
 import { KeptPeer } from './kept-peer.js';
 import { PointRun, peerOptions } from './measure.js';
+import { mergeRounds, roundRule, wantsAnotherRound, type PointRound } from './rounds.js';
 import type { PayloadKind } from './payload.js';
+import type { CpuPlacement } from './placement.js';
 import type { ExchangePhase, SamplingRule } from './sampler.js';
 
 export interface SweepOptions {
@@ -14,6 +16,8 @@ export interface SweepOptions {
   queuePlacement?: 'job-data' | 'redis-key';
   /** Beyond timeoutMs before the sweep itself calls an exchange a timeout (default 1000 ms). */
   graceMs?: number;
+  /** Where the sweep's peers run (placement.ts); the caller pins its own process and restores it. */
+  placement?: CpuPlacement | null;
   signal?: AbortSignal;
 }
 
@@ -53,8 +57,10 @@ export async function runSweep(
   const lastKeptSize = keptSizes[keptSizes.length - 1];
   const turnSliceMs = options.sampling.turnSliceMs ?? Infinity;
   // One peer per transport for the small sizes (sampler.ts says why), started on first use.
-  const kept = transports.map((t) => (lastKeptSize === undefined ? null : new KeptPeer(t, peerOptions(options, lastKeptSize))));
+  const kept = transports.map((t) => (lastKeptSize === undefined ? null : new KeptPeer(t, peerOptions(options, lastKeptSize), options.placement ?? null)));
   const open = new Map<number, PointRun>();
+  // From keptBelowBytes up, the rounds each transport's point of the current size has run (rounds.ts).
+  const pending = new Map<number, PointRound[]>();
   const record = (index: number, point: SweepPoint): void => {
     const result = results[index]!;
     result.points.push(point);
@@ -65,33 +71,47 @@ export async function runSweep(
   };
   const finish = async (index: number, run: PointRun): Promise<void> => {
     open.delete(index);
-    record(index, await run.finish());
+    const point = await run.finish();
+    const rounds = pending.get(index);
+    if (rounds) rounds.push({ point, samplesMs: [...run.samplesMs] });
+    else record(index, point);
+  };
+  const recordPending = (): void => {
+    for (const [index, rounds] of pending) if (rounds.length > 0) record(index, mergeRounds(rounds));
+    pending.clear();
+  };
+  const startPoint = async (index: number, transport: Transport, sizeBytes: number, inRounds: boolean): Promise<PointRun> => {
+    onEvent({ type: 'point-start', transport: transport.id, sizeBytes });
+    const keptPeer = sizeBytes < keptBelowBytes ? kept[index] : null;
+    const run = new PointRun(transport, {
+      sizeBytes,
+      payload: options.payload,
+      sampling: inRounds ? roundRule(options.sampling) : options.sampling,
+      timeoutMs: options.timeoutMs,
+      graceMs: options.graceMs ?? 1000,
+      childHeapMb: options.childHeapMb,
+      ...(options.queuePlacement ? { queuePlacement: options.queuePlacement } : {}),
+      ...(keptPeer ? { keptPeer, closeKeptPeer: sizeBytes === lastKeptSize } : {}),
+      signal: options.signal,
+      placement: options.placement ?? null,
+      onExchange: (phase, samples) => onEvent({ type: 'exchange', transport: transport.id, sizeBytes, phase, samples }),
+    });
+    open.set(index, run);
+    await run.open();
+    return run;
   };
   try {
     for (const sizeBytes of sizes) {
-      // Turns at the kept peers' sizes only (sampler.ts says why).
+      // Turns at the kept peers' sizes only (sampler.ts says why); rounds from there up.
       const sliceMs = sizeBytes < keptBelowBytes ? turnSliceMs : Infinity;
+      const inRounds = sizeBytes >= keptBelowBytes && (options.sampling.freshPeerRounds ?? 1) > 1;
       for (const [index, transport] of transports.entries()) {
         if (results[index]!.failurePoint) {
           record(index, skipped(sizeBytes));
           continue;
         }
-        onEvent({ type: 'point-start', transport: transport.id, sizeBytes });
-        const keptPeer = sizeBytes < keptBelowBytes ? kept[index] : null;
-        const run = new PointRun(transport, {
-          sizeBytes,
-          payload: options.payload,
-          sampling: options.sampling,
-          timeoutMs: options.timeoutMs,
-          graceMs: options.graceMs ?? 1000,
-          childHeapMb: options.childHeapMb,
-          ...(options.queuePlacement ? { queuePlacement: options.queuePlacement } : {}),
-          ...(keptPeer ? { keptPeer, closeKeptPeer: sizeBytes === lastKeptSize } : {}),
-          signal: options.signal,
-          onExchange: (phase, samples) => onEvent({ type: 'exchange', transport: transport.id, sizeBytes, phase, samples }),
-        });
-        open.set(index, run);
-        await run.open();
+        if (inRounds) pending.set(index, []);
+        const run = await startPoint(index, transport, sizeBytes, inRounds);
         // Without turns, each point runs to its end before the next transport's starts.
         if (sliceMs === Infinity || run.done) {
           while (!run.done) await run.step(sliceMs);
@@ -104,12 +124,23 @@ export async function runSweep(
           if (run.done) await finish(index, run);
         }
       }
+      // The later rounds: every transport that wants one, in transport order, a fresh peer each.
+      for (let round = 2; round <= (options.sampling.freshPeerRounds ?? 1) && inRounds; round++) {
+        for (const [index, rounds] of pending) {
+          if (!wantsAnotherRound(options.sampling, rounds)) continue;
+          const run = await startPoint(index, transports[index]!, sizeBytes, true);
+          while (!run.done) await run.step(Infinity);
+          await finish(index, run);
+        }
+      }
+      recordPending();
     }
   } finally {
     // An interrupt: the points still open close their fresh peers; finish() closed the kept peers
-    // after their last size or first failure, and these are the rest.
+    // after their last size or first failure, and these are the rest. Rounds already run are kept.
     for (const run of open.values()) await run.abandon();
     for (const peer of kept) await peer?.close();
+    recordPending();
   }
   return results;
 }

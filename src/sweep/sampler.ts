@@ -43,6 +43,11 @@ export interface SamplingRule {
    *  outside the timed part, measure.ts says why). Absent (results from before it): only the
    *  sweeping process did. */
   peerCollectFromBytes?: number;
+  /** From keptPeerBelowBytes up, a size's points run in this many rounds, each on a fresh peer of
+   *  its own (rounds.ts says why)... Absent (results from before it, --quick): one. */
+  freshPeerRounds?: number;
+  /** ...for the transports whose first round's median was under this; the others keep one round. */
+  roundsBelowMs?: number;
 }
 
 // Why kept peers, and why the warm-up counts exchanges. Measured here, 4 KiB echo, median per 250
@@ -78,6 +83,10 @@ const TURNS = { turnSliceMs: 50 };
 // exchanges, unless they take 3 s: a single slow exchange (seconds) is still the whole warm-up.
 const WARMUP_FLOOR = { warmupFloorCount: 5, warmupFloorMaxMs: 3_000 };
 const PEER_COLLECT = { peerCollectFromBytes: 1024 * 1024 };
+// Why rounds: rounds.ts. Three rounds where one exchange takes under 300 ms (raw-socket and chunked
+// at every size up to 256 MiB, about 120-200 ms there pinned); the slower points keep one round, so
+// the full sweep stays under 10 minutes.
+const ROUNDS = { freshPeerRounds: 3, roundsBelowMs: 300 };
 
 /**
  * The default sweep: at least 1,000 warm-up exchanges and 300 ms, at most 600 ms; then at least 5
@@ -99,6 +108,7 @@ export const DEFAULT_SAMPLING: SamplingRule = {
   ...TURNS,
   ...PEER_COLLECT,
   ...WARMUP_FLOOR,
+  ...ROUNDS,
 };
 
 /**

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readResult } from '../../src/results/store.js';
 import { defaultRun, listRuns, loadRun } from '../../src/results/run-results.js';
 import { scenarioCommand, sweepCommand } from '../../src/report/commands.js';
-import { renderReport, sweepMemorySentence, sweepSamplingSentence } from '../../src/report/report.js';
+import { renderReport, sweepCpuSentence, sweepMemorySentence, sweepSamplingSentence } from '../../src/report/report.js';
 import { SWEEP_MALLOC_TUNABLES } from '../../src/sweep/malloc.js';
 import { failureTable, firstRoundTripTable, roundTripTable, scenarioTable, sweepTable } from '../../src/report/tables.js';
 import type { ScenarioResult, SweepResult } from '../../src/results/schema.js';
@@ -225,6 +225,20 @@ describe('the report\'s sweep section', () => {
     expect(render(withConfig(null))).toContain("Memory: glibc's default allocator settings (the sweep was not started by `npm run sweep`");
   });
 
+  it('says where the sweep\'s processes ran: pinned to two CPUs, left to the scheduler, or not recorded', () => {
+    const sweep = fixtureWarmSweep();
+    const withPlan = (cpuPlacement: unknown): SweepResult => ({ ...sweep, config: { ...sweep.config, cpuPlacement } });
+    expect(sweepCpuSentence(withPlan({ sweeperCpu: 0, peerCpu: 1 }))).toBe(
+      "CPUs: the sweeping process ran on CPU 0 and every peer on CPU 1 (pinned with taskset), so both ends of an exchange ran side by side on CPUs of their own, the same two for every transport: left to the scheduler, a fresh process drew a speed it kept, and two transports' peers at one size could differ by that draw.",
+    );
+    expect(sweepCpuSentence(withPlan(null))).toBe(
+      "CPUs: wherever the scheduler put the processes (`--no-pin-cpus`, one CPU, or no taskset): two transports' peers at one size may differ by where each happened to run.",
+    );
+    const { cpuPlacement: _, ...older } = { ...sweep.config, cpuPlacement: null };
+    expect(sweepCpuSentence({ ...sweep, config: older })).toBe('CPUs: placement not recorded (a sweep from before it was): the processes ran wherever the scheduler put them.');
+    expect(render(withPlan({ sweeperCpu: 2, peerCpu: 5 }))).toContain('the sweeping process ran on CPU 2 and every peer on CPU 5');
+  });
+
   it('says which peer the samples came from: a kept one below its size, by the recorded rule, or a fresh one', () => {
     const sweep = fixtureWarmSweep();
     const sampling = { warmupMinCount: 1000, keptPeerBelowBytes: 1024 * 1024, keptPeerWarmupCount: 3000, keptPeerWarmupMaxMs: 1500 };
@@ -242,6 +256,10 @@ describe('the report\'s sweep section', () => {
     const turns = { ...sweep, config: { ...sweep.config, sampling: { ...sampling, turnSliceMs: 50 } } };
     expect(sweepSamplingSentence(turns)).toMatch(
       /a peer started for it\. Below 1 MiB the transports of one size took turns, 50 ms of exchanges each at a time, so a slow spell of the machine fell on all of them\.$/,
+    );
+    const rounds = { ...sweep, config: { ...sweep.config, sampling: { ...sampling, freshPeerRounds: 3, roundsBelowMs: 300 } } };
+    expect(sweepSamplingSentence(rounds)).toMatch(
+      / for it\. From 1 MiB up a size ran in 3 rounds: every transport on a fresh peer, then again on a new fresh peer each, those whose first round took under 300 ms an exchange; their figures are over every round's samples \(the time minima shared among the rounds\), so no figure rests on one process's draw\.$/,
     );
   });
 

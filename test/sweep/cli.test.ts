@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateResult } from '../../src/results/store.js';
 import { commandEnv, SWEEP_MALLOC_TUNABLES } from '../../src/sweep/malloc.js';
+import { CpuPlacement } from '../../src/sweep/placement.js';
 import { runCli } from '../helpers/cli.js';
 
 const outDir = mkdtempSync(path.join(os.tmpdir(), 'sweep-cli-'));
@@ -37,6 +38,8 @@ describe('sweep command', () => {
     if (printed.kind !== 'sweep') throw new Error('not a sweep result');
     expect(printed.state).toBe('completed');
     expect(printed.config).toMatchObject({ transports: ['raw-socket'], sizesBytes: [1024, 65536], repeat: 2, timeoutMs: 30_000, mallocTunables: SWEEP_MALLOC_TUNABLES });
+    // Placed by default where this machine allows it (2+ CPUs, taskset), as the probe here finds.
+    expect(printed.config['cpuPlacement']).toEqual(CpuPlacement.probe()?.plan ?? null);
     expect(printed.transports[0]!.points.map((p) => [p.sizeBytes, p.state])).toEqual([[1024, 'ok'], [65536, 'ok']]);
     // Warm-sampled (schema 3): at least --repeat samples after a warm-up, the cold exchange apart.
     expect(printed.schemaVersion).toBe(3);

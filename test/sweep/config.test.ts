@@ -13,7 +13,8 @@ describe('sweep options', () => {
     expect(config.transports).toEqual(['raw-socket', 'chunked', 'fork-json']);
     expect(config.sizesBytes).toHaveLength(12);
     expect(config.sizesBytes.at(-1)).toBe(256 * 1024 * 1024);
-    expect(config).toMatchObject({ repeat: 5, timeoutMs: 30_000, payload: 'bytes', childHeapMb: null });
+    expect(config).toMatchObject({ repeat: 5, timeoutMs: 30_000, payload: 'bytes', childHeapMb: null, pinCpus: true });
+    expect(resolve({ pinCpus: false }).pinCpus).toBe(false);
     expect(config.sampling).toEqual(DEFAULT_SAMPLING);
     expect(config).not.toHaveProperty('outDir'); // no machine path in the recorded config
     expect(resolveSweepOptions({ out: 'elsewhere' }, IDS, '/tmp/results').outDir).toBe(path.resolve('elsewhere'));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runSweep, type SweepEvent } from '../../src/sweep/run.js';
 import type { SamplingRule } from '../../src/sweep/sampler.js';
+import type { SweepPoint } from '../../src/results/schema.js';
 import { TransportError, type Transport, type TransportId } from '../../src/transports/types.js';
 import { childTransport, corruptAbove, hangAbove, inProcessTransport, isAlive, throwAbove } from './fakes.js';
 
@@ -129,6 +130,49 @@ describe('runSweep with injected faults', () => {
     expect(result!.failurePoint).toEqual({ sizeBytes: KIB, state: 'timeout', error: 'hangs start: no answer within 100 ms' });
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(closed.count).toBe(1);
+  });
+});
+
+describe('runSweep in rounds of fresh peers (freshPeerRounds) from keptPeerBelowBytes up', () => {
+  // No kept peers: every size is a large one. The slow transport's first round takes 20 ms a sample.
+  const rounds: SamplingRule = { ...exactly(2), freshPeerRounds: 3, roundsBelowMs: 10 };
+  const slow = (log: string[]): Transport => {
+    const transport = loggedTransport(log, undefined, 's');
+    return { ...transport, start: async (options) => {
+      const peer = await transport.start(options);
+      return { ...peer, exchange: async (job, payload) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return peer.exchange(job, payload);
+      } };
+    } };
+  };
+  const point = (p: SweepPoint): unknown[] => [p.sizeBytes, p.state, 'samples' in p ? p.samples : null, 'peerMediansMs' in p ? p.peerMediansMs?.length : null];
+
+  it('runs every transport once, then the fast ones again on a fresh peer each, in transport order; one point over all rounds', async () => {
+    const log: string[] = [];
+    const events: string[] = [];
+    const results = await runSweep(
+      [loggedTransport(log, undefined, 'a'), slow(log), loggedTransport(log, undefined, 'b')],
+      { sizesBytes: [KIB], payload: 'bytes', sampling: rounds, timeoutMs: 1_000 },
+      (event) => event.type !== 'exchange' && events.push(`${event.type} ${event.transport}`),
+    );
+    expect(results.map((r) => r.points.map(point))).toEqual([[[KIB, 'ok', 6, 3]], [[KIB, 'ok', 2, null]], [[KIB, 'ok', 6, 3]]]);
+    const peer = (name: string): string[] => [`start ${name} max ${2 * KIB + 1024 * KIB}`, `exchange ${name} ${KIB} x3`, `close ${name}`];
+    expect(runs(log)).toEqual([...peer('a1'), ...peer('s1'), ...peer('b1'), ...peer('a2'), ...peer('b2'), ...peer('a3'), ...peer('b3')]);
+    expect(events).toEqual([
+      'point-start a', 'point-start s', 'point-start b', 'point-start a', 'point-start b', 'point-start a', 'point-start b',
+      'point-done a', 'point-done s', 'point-done b',
+    ]);
+  });
+
+  it('a round that fails is the point\'s failure: no more rounds, larger sizes skipped', async () => {
+    const log: string[] = [];
+    const [result] = await runSweep([loggedTransport(log, () => log.some((line) => line.startsWith('start f2')), 'f')], {
+      sizesBytes: [KIB, 4 * KIB], payload: 'bytes', sampling: rounds, timeoutMs: 1_000,
+    });
+    expect(result!.points.map((p) => p.state)).toEqual(['error', 'skipped']);
+    expect(result!.failurePoint).toEqual({ sizeBytes: KIB, state: 'error', error: `fails at ${KIB}` });
+    expect(runs(log).slice(-3)).toEqual([`start f2 max ${2 * KIB + 1024 * KIB}`, `exchange f2 ${KIB}`, 'close f2']);
   });
 });
 
