@@ -114,8 +114,8 @@ export function sweepCpuSentence(sweep: SweepResult): string {
   const plan = sweep.config.cpuPlacement as { sweeperCpu?: unknown; peerCpu?: unknown } | null | undefined;
   if (plan && typeof plan.sweeperCpu === 'number' && typeof plan.peerCpu === 'number') {
     return (
-      `CPUs: the sweeping process ran on CPU ${plan.sweeperCpu} and every peer on CPU ${plan.peerCpu} (pinned with taskset), ` +
-      "so both ends of an exchange ran side by side on CPUs of their own, the same two for every transport: left to the scheduler, a fresh process drew a speed it kept, and two transports' peers at one size could differ by that draw."
+      `CPUs: the sweeping process ran on CPU ${plan.sweeperCpu} and every peer on CPU ${plan.peerCpu} (pinned with taskset; of a worker-thread peer its own thread, ` +
+      "the process's shared V8 helpers staying with the sweep; the queue's Redis on the sweep's CPU), so both ends of an exchange ran side by side on CPUs of their own, the same two for every transport: left to the scheduler, a fresh process drew a speed it kept, and two transports' peers at one size could differ by that draw."
     );
   }
   if (plan === null) return 'CPUs: wherever the scheduler put the processes (`--no-pin-cpus`, one CPU, or no taskset): two transports\' peers at one size may differ by where each happened to run.';
@@ -147,7 +147,7 @@ export function sweepSamplingSentence(sweep: SweepResult): string {
     typeof rounds === 'number' && rounds > 1
       ? ` From ${size} up a size ran in ${rounds} rounds: every transport on a fresh peer, then again on a new fresh peer each, ` +
         `those whose first round took ${typeof gateMs === 'number' ? `under ${count(gateMs)} ms an exchange` : 'any time'}; ` +
-        "their figures are over every round's samples (the time minima shared among the rounds), so no figure rests on one process's draw."
+        "their figures are over every round's samples pooled (the time minima shared among the rounds, so a faster round adds more samples) and none of them rests on one process's draw; the slower points rest on one peer."
       : '';
   return (
     `Below ${size} each transport's samples come from one peer kept across those sizes, warmed once for up to ` +

@@ -1,6 +1,6 @@
 import { errorMessage } from '../format/error.js';
 import type { PeerOptions, Transport, TransportPeer } from '../transports/types.js';
-import { withDeadline } from './deadline.js';
+import { SweepInterrupted, withDeadline } from './deadline.js';
 import type { CpuPlacement } from './placement.js';
 
 /** How long close() may take before the peer's process is killed outright. */
@@ -29,6 +29,8 @@ export async function startPeer(
       placement.pinPeer(peer, threadsBefore);
     } catch (error: unknown) {
       await closePeer(peer);
+      // Ctrl-C reaches the whole process group, taskset included: an interrupt, not the transport's failure.
+      if (await interruptedMeanwhile(error, signal)) throw new SweepInterrupted(signal!.reason);
       throw new Error(`${transport.id}: could not place the peer on CPU ${placement.plan.peerCpu}: ${errorMessage(error)}`);
     }
   }
@@ -50,4 +52,12 @@ export async function closePeer(peer: TransportPeer): Promise<string | null> {
     }
     return `close failed: ${errorMessage(error)}`;
   }
+}
+
+/** Whether `error` is a command killed by SIGINT/SIGTERM and `signal` aborts within 200 ms (its handler runs after the sync call). */
+export async function interruptedMeanwhile(error: unknown, signal: AbortSignal | undefined): Promise<boolean> {
+  const killedBy = (error as { signal?: unknown } | null)?.signal;
+  if (!signal || (killedBy !== 'SIGINT' && killedBy !== 'SIGTERM')) return false;
+  for (let waitedMs = 0; !signal.aborted && waitedMs < 200; waitedMs += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+  return signal.aborted;
 }

@@ -51,7 +51,10 @@ export function wantsAnotherRound(rule: SamplingRule, rounds: readonly PointRoun
 const median = (values: readonly number[]): number => roundTripStats(values)!.median;
 
 /**
- * One point from its rounds: figures over every round's samples, peaks and blocking the largest of
+ * One point from its rounds: figures over every round's samples pooled (where the samples' minimum
+ * time ends a round, 1-16 MiB, a faster round adds more of them and the median leans its way; the
+ * margin of error counts samples, not rounds, so it understates how far the rounds' medians are
+ * apart: peerMediansMs shows that), peaks and blocking the largest of
  * any round, the cold figure the first round's (its peer was the first started for this size), and
  * each round's median in `peerMediansMs`. A failed round is the point's failure, with its own figures.
  */

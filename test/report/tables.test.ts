@@ -229,7 +229,7 @@ describe('the report\'s sweep section', () => {
     const sweep = fixtureWarmSweep();
     const withPlan = (cpuPlacement: unknown): SweepResult => ({ ...sweep, config: { ...sweep.config, cpuPlacement } });
     expect(sweepCpuSentence(withPlan({ sweeperCpu: 0, peerCpu: 1 }))).toBe(
-      "CPUs: the sweeping process ran on CPU 0 and every peer on CPU 1 (pinned with taskset), so both ends of an exchange ran side by side on CPUs of their own, the same two for every transport: left to the scheduler, a fresh process drew a speed it kept, and two transports' peers at one size could differ by that draw.",
+      "CPUs: the sweeping process ran on CPU 0 and every peer on CPU 1 (pinned with taskset; of a worker-thread peer its own thread, the process's shared V8 helpers staying with the sweep; the queue's Redis on the sweep's CPU), so both ends of an exchange ran side by side on CPUs of their own, the same two for every transport: left to the scheduler, a fresh process drew a speed it kept, and two transports' peers at one size could differ by that draw.",
     );
     expect(sweepCpuSentence(withPlan(null))).toBe(
       "CPUs: wherever the scheduler put the processes (`--no-pin-cpus`, one CPU, or no taskset): two transports' peers at one size may differ by where each happened to run.",
@@ -259,7 +259,7 @@ describe('the report\'s sweep section', () => {
     );
     const rounds = { ...sweep, config: { ...sweep.config, sampling: { ...sampling, freshPeerRounds: 3, roundsBelowMs: 300 } } };
     expect(sweepSamplingSentence(rounds)).toMatch(
-      / for it\. From 1 MiB up a size ran in 3 rounds: every transport on a fresh peer, then again on a new fresh peer each, those whose first round took under 300 ms an exchange; their figures are over every round's samples \(the time minima shared among the rounds\), so no figure rests on one process's draw\.$/,
+      / for it\. From 1 MiB up a size ran in 3 rounds: every transport on a fresh peer, then again on a new fresh peer each, those whose first round took under 300 ms an exchange; their figures are over every round's samples pooled \(the time minima shared among the rounds, so a faster round adds more samples\) and none of them rests on one process's draw; the slower points rest on one peer\.$/,
     );
   });
 

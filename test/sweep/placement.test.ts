@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { startPeer, closePeer } from '../../src/sweep/peer-life.js';
+import { closePeer, interruptedMeanwhile, startPeer } from '../../src/sweep/peer-life.js';
 import { allowedCpusOf, CpuPlacement, parseCpuList, planPlacement } from '../../src/sweep/placement.js';
 import { getTransport } from '../../src/transports/registry.js';
 import type { Transport, TransportId } from '../../src/transports/types.js';
@@ -25,6 +25,18 @@ describe('cpu lists and the plan', () => {
     expect(planPlacement([7, 2, 2, 5])).toEqual({ sweeperCpu: 2, peerCpu: 5 });
     expect(planPlacement([3])).toBeNull();
     expect(planPlacement([])).toBeNull();
+  });
+});
+
+describe('a placement cut short by Ctrl-C', () => {
+  it('is an interrupt when taskset died of SIGINT/SIGTERM and the sweep\'s signal aborts soon after; else the error stands', async () => {
+    const aborting = new AbortController();
+    setTimeout(() => aborting.abort(new Error('SIGINT')), 20);
+    expect(await interruptedMeanwhile(Object.assign(new Error('spawnSync taskset'), { signal: 'SIGINT' }), aborting.signal)).toBe(true);
+    expect(await interruptedMeanwhile(Object.assign(new Error('spawnSync taskset'), { signal: 'SIGTERM' }), AbortSignal.abort())).toBe(true);
+    expect(await interruptedMeanwhile(new Error('taskset: failed to set pid 4194400\'s affinity'), AbortSignal.abort())).toBe(false);
+    expect(await interruptedMeanwhile(Object.assign(new Error('killed'), { signal: 'SIGINT' }), new AbortController().signal)).toBe(false); // never aborted: 200 ms, then no
+    expect(await interruptedMeanwhile(Object.assign(new Error('killed'), { signal: 'SIGINT' }), undefined)).toBe(false);
   });
 });
 
