@@ -40,7 +40,8 @@ function skipped(sizeBytes: number): SweepPoint {
  * turnSliceMs at a time, so a slow spell of the host falls on all of them rather than on the one
  * being measured; every point's cold exchange, on a fresh peer of its own, comes first, in transport
  * order. From there up (and without turnSliceMs) one transport's point after another, each on its
- * fresh peer. A transport's first failure is its failure point: its larger sizes are `skipped`, and
+ * fresh peer; with the rule's freshPeerRounds, in rounds of new fresh peers (rounds.ts), each point
+ * recorded once its rounds are done (or, on an interrupt, with the rounds it had). A transport's first failure is its failure point: its larger sizes are `skipped`, and
  * the other transports go on. Throws only SweepInterrupted.
  */
 export async function runSweep(
