@@ -4,7 +4,7 @@
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { signalExitCode } from './commands/signals.js';
-import { InterruptedError, UsageError } from './commands/usage.js';
+import { checkFlagValues, InterruptedError, UsageError } from './commands/usage.js';
 import { errorMessage } from './format/error.js';
 
 // Each command lives in src/commands/<name>.ts; register it here with one line. Loaded on demand:
@@ -46,6 +46,11 @@ async function main(): Promise<void> {
       if (error && !(error instanceof UsageError) && error.name !== 'YError') throw error;
       exitWith(2, `ipc-lab: ${error?.message ?? message ?? 'bad arguments'} (see --help)`);
     });
+  // Before any command's handler: a flag's value that is neither true nor false is bad input.
+  // (`cli` holds the command's options by then: its builder ran on this same instance. getOptions
+  // is yargs' own, missing from its types.)
+  const flags = (): string[] => (cli as unknown as { getOptions(): { boolean: string[] } }).getOptions().boolean;
+  cli.middleware((): void => checkFlagValues(hideBin(process.argv), flags()));
   for (const load of commandsToLoad(hideBin(process.argv))) cli.command(await load());
   try {
     await cli.parseAsync();
