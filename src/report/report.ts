@@ -136,13 +136,9 @@ export function sweepSamplingSentence(sweep: SweepResult): string {
   if (typeof below !== 'number') return `Each size runs on a fresh peer, ${then}.`;
   const size = formatSize(below);
   const slice = rule?.turnSliceMs;
-  // turnsBelowBytes (absent before it): turns went on past the kept peers' sizes, round by round.
-  const turnsBelow = (rule as { turnsBelowBytes?: unknown } | undefined)?.turnsBelowBytes;
-  const turnsUpTo = typeof turnsBelow === 'number' && turnsBelow > below ? turnsBelow : below;
-  const ofRound = turnsUpTo > below ? ` (from ${size} up, those of one round)` : '';
   const turns =
     typeof slice === 'number'
-      ? ` Below ${formatSize(turnsUpTo)} the transports of one size${ofRound} took turns, ${slice} ms of exchanges each at a time (at least one), so a slow spell of the machine fell on all of them.`
+      ? ` Below ${size} the transports of one size took turns, ${slice} ms of exchanges each at a time, so a slow spell of the machine fell on all of them.`
       : '';
   const count = (value: unknown): string => (typeof value === 'number' ? value.toLocaleString('en-US') : String(value));
   const rounds = (rule as { freshPeerRounds?: unknown } | undefined)?.freshPeerRounds;

@@ -36,15 +36,13 @@ function skipped(sizeBytes: number): SweepPoint {
 /**
  * Every size on every transport. Sizes are the outer loop so all transports see a size at about the
  * same time (same machine load). Below the rule's keptPeerBelowBytes each transport's samples come
- * from one kept peer (sampler.ts); from there up each point runs on a fresh peer, and with the
- * rule's freshPeerRounds in rounds of new fresh peers (rounds.ts), each point recorded once its
- * rounds are done (or, on an interrupt, with the rounds it had). Below the rule's turnsBelowBytes
- * (by default keptPeerBelowBytes) the points of a size, or of one round of it, take turns, each for
- * a slice of turnSliceMs at a time, so a slow spell of the host falls on all of them rather than on
- * the one being measured; every point's cold exchange, on a fresh peer of its own, comes first, in
- * transport order. From there up (and without turnSliceMs) one transport's point after another. A
- * transport's first failure is its failure point: its larger sizes are `skipped`, and the other
- * transports go on. Throws only SweepInterrupted.
+ * from one kept peer (sampler.ts), and the transports take turns, each for a slice of the rule's
+ * turnSliceMs at a time, so a slow spell of the host falls on all of them rather than on the one
+ * being measured; every point's cold exchange, on a fresh peer of its own, comes first, in transport
+ * order. From there up (and without turnSliceMs) one transport's point after another, each on its
+ * fresh peer; with the rule's freshPeerRounds, in rounds of new fresh peers (rounds.ts), each point
+ * recorded once its rounds are done (or, on an interrupt, with the rounds it had). A transport's first failure is its failure point: its larger sizes are `skipped`, and
+ * the other transports go on. Throws only SweepInterrupted.
  */
 export async function runSweep(
   transports: readonly Transport[],
@@ -103,41 +101,38 @@ export async function runSweep(
     await run.open();
     return run;
   };
-  // One round of a size: every point started (its fresh peer and cold exchange) in transport
-  // order; without turns each runs to its end before the next starts, with turns they exchange a
-  // slice at a time, in transport order, until all are done.
-  const runRound = async (entries: readonly (readonly [number, Transport])[], sizeBytes: number, sliceMs: number, inRounds: boolean): Promise<void> => {
-    for (const [index, transport] of entries) {
-      const run = await startPoint(index, transport, sizeBytes, inRounds);
-      if (sliceMs === Infinity || run.done) {
-        while (!run.done) await run.step(sliceMs);
-        await finish(index, run);
-      }
-    }
-    while (open.size > 0) {
-      for (const [index, run] of [...open]) {
-        await run.step(sliceMs);
-        if (run.done) await finish(index, run);
-      }
-    }
-  };
-  const turnsBelowBytes = options.sampling.turnsBelowBytes ?? keptBelowBytes;
   try {
     for (const sizeBytes of sizes) {
-      // Turns below the rule's turnsBelowBytes (sampler.ts says why); rounds from the kept peers' sizes up.
-      const sliceMs = sizeBytes < turnsBelowBytes ? turnSliceMs : Infinity;
+      // Turns at the kept peers' sizes only (sampler.ts says why); rounds from there up.
+      const sliceMs = sizeBytes < keptBelowBytes ? turnSliceMs : Infinity;
       const inRounds = sizeBytes >= keptBelowBytes && (options.sampling.freshPeerRounds ?? 1) > 1;
-      const firstRound: [number, Transport][] = [];
       for (const [index, transport] of transports.entries()) {
-        if (results[index]!.failurePoint) record(index, skipped(sizeBytes));
-        else firstRound.push([index, transport]);
-        if (inRounds && !results[index]!.failurePoint) pending.set(index, []);
+        if (results[index]!.failurePoint) {
+          record(index, skipped(sizeBytes));
+          continue;
+        }
+        if (inRounds) pending.set(index, []);
+        const run = await startPoint(index, transport, sizeBytes, inRounds);
+        // Without turns, each point runs to its end before the next transport's starts.
+        if (sliceMs === Infinity || run.done) {
+          while (!run.done) await run.step(sliceMs);
+          await finish(index, run);
+        }
       }
-      await runRound(firstRound, sizeBytes, sliceMs, inRounds);
+      while (open.size > 0) {
+        for (const [index, run] of [...open]) {
+          await run.step(sliceMs);
+          if (run.done) await finish(index, run);
+        }
+      }
       // The later rounds: every transport that wants one, in transport order, a fresh peer each.
       for (let round = 2; round <= (options.sampling.freshPeerRounds ?? 1) && inRounds; round++) {
-        const again = [...pending].filter(([, rounds]) => wantsAnotherRound(options.sampling, rounds)).map(([index]) => [index, transports[index]!] as const);
-        await runRound(again, sizeBytes, sliceMs, true);
+        for (const [index, rounds] of pending) {
+          if (!wantsAnotherRound(options.sampling, rounds)) continue;
+          const run = await startPoint(index, transports[index]!, sizeBytes, true);
+          while (!run.done) await run.step(Infinity);
+          await finish(index, run);
+        }
       }
       recordPending();
     }

@@ -39,9 +39,6 @@ export interface SamplingRule {
    *  about this long at a time (at least one exchange). Absent (results from before it, and most of
    *  the sweep's own tests): one transport's point after another. */
   turnSliceMs?: number;
-  /** Turns up to (not including) this size, fresh peers and rounds too. Absent (results from before
-   *  it, --quick): below keptPeerBelowBytes only. */
-  turnsBelowBytes?: number;
   /** From this size up the peer, too, collects its garbage before each sample (a 'collect' exchange
    *  outside the timed part, measure.ts says why). Absent (results from before it): only the
    *  sweeping process did. */
@@ -71,23 +68,10 @@ const KEPT_PEER = { keptPeerBelowBytes: 1024 * 1024, keptPeerWarmupCount: 3_000 
 // and a transport measured during one looked slower (one --quick run had every transport from
 // fork-advanced to chunked 3-5x slower at 1 KiB, one full sweep had chunked at 2.4x fork-json's time
 // there). Taking turns in slices of 50 ms, every transport of a size sees the same spells; their kept
-// peers are alive anyway. At first not from 1 MiB up: each point there has a fresh peer holding
-// hundreds of MiB, and with turns the others' big exchanges land between its samples (a full sweep
-// with turns at every size had chunked's 64 MiB samples over 41-91 ms, raw-socket's over 44-71 ms);
-// the next paragraph says why they are back up to 64 MiB.
+// peers are alive anyway. Not from 1 MiB up: each point there has a fresh peer holding hundreds of
+// MiB, and with turns the others' big exchanges land between its samples (a full sweep with turns at
+// every size had chunked's 64 MiB samples over 41-91 ms, raw-socket's over 44-71 ms).
 const TURNS = { turnSliceMs: 50 };
-// Why turns from 1 MiB to 64 MiB as well, each round of a size in turns. Rounds of fresh peers, one
-// transport's round after another, still left a size's close transports compared across a few
-// seconds of each other: in one full sweep raw-socket's five 16 MiB rounds took 7.4, 13.3, 24.7,
-// 28.9 and 33.9 ms while chunked's, each about a second before, took 8.2-13.2 ms; a committed bench
-// had chunked at 0.76x raw-socket there (all three rounds slower). Side by side, one exchange of
-// each in turn on peers open together, both processes collecting before each, 16 MiB: chunked 0.93
-// and 0.98x raw-socket (Node 20, 22), p10-p90 within 6.3-10.6 ms: the others' big exchanges between
-// the samples no longer spread them (before the collecting, a sweep with turns at every size had
-// chunked's 64 MiB samples over 41-91 ms). Not at 256 MiB and above: there every transport's peer
-// would hold its gigabyte-sized message at once, and an exchange is long enough (100 ms and up) to
-// ride out a spell of its own.
-const LARGE_TURNS = { turnsBelowBytes: 256 * 1024 * 1024 };
 // Why the peer collects too: measure.ts (GC_EACH_SAMPLE_FROM_BYTES).
 // Why a floor under the warm-up cap: a fresh peer's first exchanges at a large size are slow while its
 // memory settles, even with both sides collecting before each. Measured here, raw-socket and chunked
@@ -122,7 +106,6 @@ export const DEFAULT_SAMPLING: SamplingRule = {
   ...KEPT_PEER,
   keptPeerWarmupMaxMs: 1_500,
   ...TURNS,
-  ...LARGE_TURNS,
   ...PEER_COLLECT,
   ...WARMUP_FLOOR,
   ...ROUNDS,

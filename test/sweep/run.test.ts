@@ -165,23 +165,6 @@ describe('runSweep in rounds of fresh peers (freshPeerRounds) from keptPeerBelow
     ]);
   });
 
-  it('below turnsBelowBytes each round takes turns, one exchange at a time (slice 0); from there up one point after another', async () => {
-    const log: string[] = [];
-    const turns: SamplingRule = { ...rounds, freshPeerRounds: 2, turnSliceMs: 0, turnsBelowBytes: 4 * KIB };
-    const results = await runSweep([loggedTransport(log, undefined, 'a'), loggedTransport(log, undefined, 'b')], {
-      sizesBytes: [KIB, 4 * KIB], payload: 'bytes', sampling: turns, timeoutMs: 1_000,
-    });
-    expect(results.map((r) => r.points.map(point))).toEqual([[[KIB, 'ok', 4, 2], [4 * KIB, 'ok', 4, 2]], [[KIB, 'ok', 4, 2], [4 * KIB, 'ok', 4, 2]]]);
-    const max = (size: number): number => 2 * size + 1024 * KIB;
-    // Each round: both fresh peers started with their cold exchange, then a sample of each in turn.
-    const inTurns = (a: string, b: string): string[] => [
-      `start ${a} max ${max(KIB)}`, `exchange ${a} ${KIB}`, `start ${b} max ${max(KIB)}`, `exchange ${b} ${KIB}`,
-      `exchange ${a} ${KIB}`, `exchange ${b} ${KIB}`, `exchange ${a} ${KIB}`, `close ${a}`, `exchange ${b} ${KIB}`, `close ${b}`,
-    ];
-    const alone = (peer: string): string[] => [`start ${peer} max ${max(4 * KIB)}`, `exchange ${peer} ${4 * KIB} x3`, `close ${peer}`];
-    expect(runs(log)).toEqual([...inTurns('a1', 'b1'), ...inTurns('a2', 'b2'), ...alone('a3'), ...alone('b3'), ...alone('a4'), ...alone('b4')]);
-  });
-
   it('a round that fails is the point\'s failure: no more rounds, larger sizes skipped', async () => {
     const log: string[] = [];
     const [result] = await runSweep([loggedTransport(log, () => log.some((line) => line.startsWith('start f2')), 'f')], {
