@@ -52,5 +52,11 @@ export const CHUNKED_FRAME_BYTES = 4 * 1024 * 1024;
  * With a 64 KiB allowance the two waits of a 1 MiB echo still cost a third of it on memory the
  * processes already had (the sweep's setting): 2.4 ms against raw-socket's 1.6 ms; without them
  * 1.6-1.7 against 1.6-1.8. Above the allowance the receiver's say before the data comes is kept.
+ * It has a price there too: each wait wakes a process that had gone idle, and a one-byte round trip
+ * between the sweep's two pinned processes took 68-94 us back to back but 178-312 us after 5-20 ms
+ * idle. At 16 MiB, in six sweeps of every transport at that size, chunked took 7.5-9.0 ms (median
+ * 8.3) with the waits and 7.6-9.1 ms (median 7.8) in a build with the allowance at 64 MiB, 0.87-1.06x
+ * raw-socket's MB/s against 0.91-1.07x. Kept anyway: the wait is the talk's protocol, and a server's
+ * real message (the scenario's import, about 15 MiB of records) is of the size that goes through it.
  */
 export const CHUNKED_EAGER_MAX_BYTES = CHUNKED_FRAME_BYTES + 64 * 1024;
