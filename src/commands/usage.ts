@@ -101,16 +101,19 @@ export class InterruptedError extends Error {
 /**
  * A flag given a value (`--pin-cpus=maybe`) must say true or false: yargs reads any other word,
  * and even `=1`, as false, so a typo would quietly turn the flag off. `booleans` are the command's
- * flags (yargs' own list); tokens after `--` are not options.
+ * flags as declared (yargs' own list, kebab-case); yargs also takes their camelCase spelling
+ * (`--pinCpus=maybe`), so that counts too. (`--no-pin-cpus=...` needs no check: strict mode refuses
+ * it as an unknown argument.) Tokens after `--` are not options.
  */
 export function checkFlagValues(args: readonly string[], booleans: readonly string[]): void {
   for (const token of args) {
     if (token === '--') return;
-    const match = /^--(?:no-)?([^=]+)=(.*)$/s.exec(token);
-    if (!match || !booleans.includes(match[1]!)) continue;
+    const match = /^--([^=]+)=(.*)$/s.exec(token);
+    if (!match) continue;
+    const name = match[1]!.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
     const value = match[2]!;
-    if (value !== 'true' && value !== 'false') {
-      throw new UsageError(`--${match[1]} is a flag: give it alone, as --no-${match[1]}, or as --${match[1]}=true or false (got "${value}")`);
+    if (booleans.includes(name) && value !== 'true' && value !== 'false') {
+      throw new UsageError(`--${name} is a flag: give it alone, as --no-${name}, or as --${name}=true or false (got "${value}")`);
     }
   }
 }

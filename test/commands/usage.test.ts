@@ -11,7 +11,9 @@ describe('checkFlagValues', () => {
   it.each([
     ['--pin-cpus=maybe', '--pin-cpus is a flag: give it alone, as --no-pin-cpus, or as --pin-cpus=true or false (got "maybe")'],
     ['--json=1', '--json is a flag: give it alone, as --no-json, or as --json=true or false (got "1")'],
-    ['--no-json=', '--json is a flag: give it alone, as --no-json, or as --json=true or false (got "")'],
+    ['--json=', '--json is a flag: give it alone, as --no-json, or as --json=true or false (got "")'],
+    // yargs takes the camelCase spelling as the same flag.
+    ['--pinCpus=maybe', '--pin-cpus is a flag: give it alone, as --no-pin-cpus, or as --pin-cpus=true or false (got "maybe")'],
   ])('refuses %s with one line naming the flag', (token, message) => {
     expect(() => checkFlagValues(['sweep', token], flags)).toThrow(new UsageError(message));
   });

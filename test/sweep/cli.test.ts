@@ -15,8 +15,9 @@ describe('sweep command', () => {
     [['--sizes', '12XB'], '--sizes must be a size such as 1048576, 64KiB or 10MB (got "12XB")'],
     // Every other option's message is checked in config.test.ts; here, that the CLI turns it into exit 2.
     [['--transports', 'carrier-pigeon'], '--transports accepts a comma-separated list of:'],
-    // yargs alone would read it as false and run unpinned.
-    [['--pin-cpus=maybe'], '--pin-cpus is a flag: give it alone, as --no-pin-cpus, or as --pin-cpus=true or false (got "maybe")'],
+    // yargs alone would read it as false and run unpinned; with the check, the flag is refused before
+    // --sizes is read (without it, the sizes' message would come instead).
+    [['--pinCpus=maybe', '--sizes', '12XB'], '--pin-cpus is a flag: give it alone, as --no-pin-cpus, or as --pin-cpus=true or false (got "maybe")'],
   ])('rejects %j with one line naming the option, exit 2, nothing started', async (args, message) => {
     const run = await runCli(['sweep', ...args, '--out', path.join(outDir, 'never')]);
     expect(run.code).toBe(2);
