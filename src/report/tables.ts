@@ -84,7 +84,9 @@ function roundTripCell(point: SweepPoint): string {
   if (point.state !== 'ok') return failedCell(point);
   const { median, p10, p90 } = point.roundTripMs;
   if (p10 === undefined || p90 === undefined || point.samples === undefined) return `${formatMs(median)} (spread not recorded)`;
-  return `${formatMs(median)} (${formatMs(p10)}–${formatMs(p90)}) n=${point.samples}${point.noisy === true ? NOISY_MARK : ''}`;
+  // An interrupted sweep's point that did not run all its rounds says so where its n is.
+  const cut = point.roundsCut === true ? `, interrupted after ${point.peerMediansMs?.length ?? 1} round(s)` : '';
+  return `${formatMs(median)} (${formatMs(p10)}–${formatMs(p90)}) n=${point.samples}${cut}${point.noisy === true ? NOISY_MARK : ''}`;
 }
 
 function firstRoundTripCell(point: SweepPoint): string {

@@ -276,6 +276,12 @@ export interface PointSampling {
    * Absent: one peer's samples.
    */
   peerMediansMs?: number[];
+  /**
+   * true: the sweep was interrupted before this point ran the rounds it was due (its first round was
+   * fast enough for more), so its figures are over the rounds it had (peerMediansMs, or the one).
+   * Absent: every round it was due ran.
+   */
+  roundsCut?: boolean;
 }
 
 /** Every exchange at this size delivered intact: the figures are over the timed samples. */

@@ -57,13 +57,16 @@ const median = (values: readonly number[]): number => roundTripStats(values)!.me
  * apart: peerMediansMs shows that), peaks and blocking the largest of
  * any round, the cold figure the first round's (its peer was the first started for this size), and
  * each round's median in `peerMediansMs`. A failed round is the point's failure, with its own figures.
+ * `cut`: the sweep was interrupted before the point's rounds were done; an ok point says so
+ * (`roundsCut`), so it is not read as one that ran them all.
  */
-export function mergeRounds(rounds: readonly PointRound[]): SweepPoint {
+export function mergeRounds(rounds: readonly PointRound[], cut = false): SweepPoint {
   const first = rounds[0];
   if (!first) throw new Error('mergeRounds: no round');
   const failed = rounds.find((round) => round.point.state !== 'ok');
   if (failed) return failed.point;
-  if (rounds.length === 1) return first.point;
+  const cutMark = cut ? { roundsCut: true } : {};
+  if (rounds.length === 1) return cut ? { ...first.point, ...cutMark } : first.point;
   const samplesMs = rounds.flatMap((round) => round.samplesMs);
   const roundTripMs = roundTripStats(samplesMs)!;
   const margin = relativeMarginOfError(samplesMs);
@@ -85,5 +88,6 @@ export function mergeRounds(rounds: readonly PointRound[]): SweepPoint {
     relativeMarginOfError: margin,
     noisy: isNoisy(margin),
     peerMediansMs: rounds.map((round) => median(round.samplesMs)),
+    ...cutMark,
   };
 }

@@ -77,8 +77,12 @@ export async function runSweep(
     if (rounds) rounds.push({ point, samplesMs: [...run.samplesMs] });
     else record(index, point);
   };
+  // At the end of a size every point has had its rounds; left pending at an interrupt, a point that
+  // was due another round is marked as cut short.
   const recordPending = (): void => {
-    for (const [index, rounds] of pending) if (rounds.length > 0) record(index, mergeRounds(rounds));
+    for (const [index, rounds] of pending) {
+      if (rounds.length > 0) record(index, mergeRounds(rounds, wantsAnotherRound(options.sampling, rounds)));
+    }
     pending.clear();
   };
   const startPoint = async (index: number, transport: Transport, sizeBytes: number, inRounds: boolean): Promise<PointRun> => {

@@ -149,6 +149,16 @@ describe('warm-sampled sweep tables (schema 3)', () => {
     ]);
   });
 
+  it('says where an interrupted sweep cut a point\'s rounds short', () => {
+    const sweep = structuredClone(fixtureWarmSweep());
+    const raw = sweep.transports.find((t) => t.transport === 'raw-socket')!;
+    const last = raw.points[raw.points.length - 1]!;
+    Object.assign(last, { peerMediansMs: [90.1, 95.3], roundsCut: true });
+    expect(roundTripTable(sweep)).toContain('| raw-socket | 0.10 (0.09–0.14) n=1650 | 0.43 (0.39–0.55) n=420 | 2.05 (1.92–2.60) n=96 | 92.5 (88.1–97.0) n=5, interrupted after 2 round(s) |');
+    Object.assign(last, { peerMediansMs: undefined });
+    expect(roundTripTable(sweep)).toContain('| 92.5 (88.1–97.0) n=5, interrupted after 1 round(s) |');
+  });
+
   it('the cold first round trip of each fresh peer', () => {
     expect(firstRoundTripTable(fixtureWarmSweep()).split('\n').filter((line) => !line.includes('not in this sweep'))).toEqual([
       ...HEADER,

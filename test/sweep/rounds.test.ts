@@ -51,6 +51,15 @@ describe('rounds of fresh peers', () => {
     expect(mergeRounds([round([1, 2]), { point: failed, samplesMs: [4] }])).toBe(failed);
     expect(() => mergeRounds([])).toThrow('mergeRounds: no round');
   });
+  it('marks a point whose rounds an interrupt cut short (roundsCut), one round or more; never a failed one', () => {
+    const only = round([1, 2, 3]);
+    expect(mergeRounds([only], true)).toEqual({ ...only.point, roundsCut: true });
+    expect(only.point).not.toHaveProperty('roundsCut');
+    expect(mergeRounds([round([1, 2, 3]), round([4, 5, 6])], true)).toMatchObject({ samples: 6, peerMediansMs: [2, 5], roundsCut: true });
+    expect(mergeRounds([round([1, 2, 3]), round([4, 5, 6])], false)).not.toHaveProperty('roundsCut');
+    const failed: SweepPoint = { ...round([4]).point, state: 'error', error: 'boom' } as SweepPoint;
+    expect(mergeRounds([round([1, 2]), { point: failed, samplesMs: [4] }], true)).toBe(failed);
+  });
   it('shares the warm-up time and the samples\' minimum time out among the rounds; counts and the budget per round', () => {
     expect(roundRule(DEFAULT_SAMPLING)).toEqual({ ...DEFAULT_SAMPLING, warmupMinMs: 100, warmupMaxMs: 200, minTimeMs: 200 / 3 });
     expect(roundRule(DEFAULT_SAMPLING)).toMatchObject({ warmupMinCount: 1_000, minSamples: 5, maxSamples: 10_000, maxTimeMs: 10_000, warmupFloorCount: 5, warmupFloorMaxMs: 3_000 });

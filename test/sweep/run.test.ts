@@ -165,6 +165,27 @@ describe('runSweep in rounds of fresh peers (freshPeerRounds) from keptPeerBelow
     ]);
   });
 
+  it('an interrupt in a later round records the rounds done, marked as cut short', async () => {
+    const log: string[] = [];
+    const controller = new AbortController();
+    // b's second peer never answers: the sweep is interrupted in b's round 2, after a's round 2.
+    const hangs = (): boolean => log.some((line) => line.startsWith('start b2'));
+    const results: Awaited<ReturnType<typeof runSweep>> = [];
+    const sweeping = runSweep(
+      [loggedTransport(log, undefined, 'a'), loggedTransport(log, undefined, 'b', hangs)],
+      { sizesBytes: [KIB], payload: 'bytes', sampling: rounds, timeoutMs: 30_000, signal: controller.signal },
+      () => {},
+      results,
+    );
+    setTimeout(() => controller.abort(), 200);
+    await expect(sweeping).rejects.toThrow('sweep interrupted');
+    expect(results.map((r) => r.points.map((p) => [...point(p), 'roundsCut' in p ? p.roundsCut : null]))).toEqual([
+      [[KIB, 'ok', 4, 2, true]],
+      [[KIB, 'ok', 2, null, true]],
+    ]);
+    expect(log.filter((l) => l.startsWith('start')).length).toBe(log.filter((l) => l.startsWith('close')).length);
+  });
+
   it('a round that fails is the point\'s failure: no more rounds, larger sizes skipped', async () => {
     const log: string[] = [];
     const [result] = await runSweep([loggedTransport(log, () => log.some((line) => line.startsWith('start f2')), 'f')], {
