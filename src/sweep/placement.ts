@@ -42,10 +42,15 @@ export function planPlacement(allowedCpus: readonly number[]): CpuPlan | null {
   return sweeperCpu === undefined || peerCpu === undefined ? null : { sweeperCpu, peerCpu };
 }
 
+/** The Cpus_allowed_list line's text of a process's /proc status, or null where it has none. */
+function allowedListOf(statusText: string): string | null {
+  return /^Cpus_allowed_list:\s*(.+)$/m.exec(statusText)?.[1]?.trim() ?? null;
+}
+
 /** Cpus_allowed_list of a process's /proc status text, or null where it has none. */
 export function allowedCpusOf(statusText: string): number[] | null {
-  const line = /^Cpus_allowed_list:\s*(.+)$/m.exec(statusText);
-  return line ? parseCpuList(line[1]!) : null;
+  const list = allowedListOf(statusText);
+  return list === null ? null : parseCpuList(list);
 }
 
 function taskset(args: readonly string[]): void {
@@ -74,12 +79,10 @@ export class CpuPlacement {
   static probe(): CpuPlacement | null {
     if (process.platform !== 'linux') return null;
     try {
-      const status = readFileSync('/proc/self/status', 'utf8');
-      const allowed = allowedCpusOf(status);
-      const plan = allowed ? planPlacement(allowed) : null;
-      if (!plan) return null;
+      const originalList = allowedListOf(readFileSync('/proc/self/status', 'utf8'));
+      const plan = originalList === null ? null : planPlacement(parseCpuList(originalList));
+      if (!plan || originalList === null) return null;
       // Does taskset exist and may it set our affinity? Setting what we have is a no-op that answers both.
-      const originalList = /^Cpus_allowed_list:\s*(.+)$/m.exec(status)![1]!.trim();
       taskset(['-cp', originalList, String(process.pid)]);
       return new CpuPlacement(plan, originalList);
     } catch {

@@ -65,8 +65,7 @@ export function mergeRounds(rounds: readonly PointRound[], cut = false): SweepPo
   if (!first) throw new Error('mergeRounds: no round');
   const failed = rounds.find((round) => round.point.state !== 'ok');
   if (failed) return failed.point;
-  const cutMark = cut ? { roundsCut: true } : {};
-  if (rounds.length === 1) return cut ? { ...first.point, ...cutMark } : first.point;
+  if (rounds.length === 1) return cut ? { ...(first.point as OkSweepPoint), roundsCut: true } : first.point; // ok: checked above
   const samplesMs = rounds.flatMap((round) => round.samplesMs);
   const roundTripMs = roundTripStats(samplesMs)!;
   const margin = relativeMarginOfError(samplesMs);
@@ -88,6 +87,6 @@ export function mergeRounds(rounds: readonly PointRound[], cut = false): SweepPo
     relativeMarginOfError: margin,
     noisy: isNoisy(margin),
     peerMediansMs: rounds.map((round) => median(round.samplesMs)),
-    ...cutMark,
+    ...(cut ? { roundsCut: true } : {}),
   };
 }

@@ -41,8 +41,9 @@ function skipped(sizeBytes: number): SweepPoint {
  * being measured; every point's cold exchange, on a fresh peer of its own, comes first, in transport
  * order. From there up (and without turnSliceMs) one transport's point after another, each on its
  * fresh peer; with the rule's freshPeerRounds, in rounds of new fresh peers (rounds.ts), each point
- * recorded once its rounds are done (or, on an interrupt, with the rounds it had). A transport's first failure is its failure point: its larger sizes are `skipped`, and
- * the other transports go on. Throws only SweepInterrupted.
+ * recorded once its rounds are done (or, on an interrupt, with the rounds it had, marked
+ * `roundsCut` where it was due more). A transport's first failure is its failure point: its larger
+ * sizes are `skipped`, and the other transports go on. Throws only SweepInterrupted.
  */
 export async function runSweep(
   transports: readonly Transport[],
