@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { TransportPeer } from '../transports/types.js';
 
 // Where the sweep's processes run. Left to the scheduler, a fresh process on this machine (a 2-CPU
@@ -54,8 +54,30 @@ export function allowedCpusOf(statusText: string): number[] | null {
 }
 
 function taskset(args: readonly string[]): void {
-  // Milliseconds when it works; the bound keeps a wedged call from hanging the sweep.
-  execFileSync('taskset', args, { stdio: 'ignore', timeout: 5_000 });
+  // Milliseconds when it works; the bound keeps a wedged call from hanging the sweep. Its stderr
+  // goes into the error: "Command failed" alone does not say which thread or why.
+  execFileSync('taskset', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 5_000 });
+}
+
+/** Attempts in all at pinning a child process, while it still runs (pinWithRetries). */
+export const PIN_ATTEMPTS = 3;
+
+/**
+ * Calls `pin` until it works, up to `attempts` times, as long as `stillRunning()` says the process is
+ * there; the last error otherwise. Why: `taskset -a` sets one thread after another, and a thread
+ * that ends in between fails the whole call, though the process is fine (a bench's Node 22 sweep lost
+ * node-ipc at 4 KiB that way, "Command failed: taskset -a -cp 1 <pid>"). The next call lists the
+ * threads as they are then.
+ */
+export function pinWithRetries(pin: () => void, stillRunning: () => boolean, attempts = PIN_ATTEMPTS): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      pin();
+      return;
+    } catch (error: unknown) {
+      if (attempt >= attempts || !stillRunning()) throw error;
+    }
+  }
 }
 
 function threadIds(): Set<number> {
@@ -92,7 +114,7 @@ export class CpuPlacement {
 
   /** Every thread this process has now goes to the sweeper's CPU. */
   start(): void {
-    taskset(['-a', '-cp', String(this.plan.sweeperCpu), String(process.pid)]);
+    pinWithRetries(() => taskset(['-a', '-cp', String(this.plan.sweeperCpu), String(process.pid)]), () => true);
   }
 
   /** The threads this process has now: what pinPeer() compares with to find a thread peer's threads. */
@@ -110,7 +132,10 @@ export class CpuPlacement {
     if (peer.pid !== process.pid) {
       // taskset -a reports success for a pid that does not exist: a peer gone already must not pass.
       readdirSync(`/proc/${peer.pid}/task`);
-      taskset(['-a', '-cp', cpu, String(peer.pid)]);
+      pinWithRetries(
+        () => taskset(['-a', '-cp', cpu, String(peer.pid)]),
+        () => existsSync(`/proc/${peer.pid}/task`),
+      );
       return;
     }
     for (const tid of threadIds()) {
@@ -128,6 +153,6 @@ export class CpuPlacement {
   restore(): void {
     if (this.restored) return;
     this.restored = true;
-    taskset(['-a', '-cp', this.originalList, String(process.pid)]);
+    pinWithRetries(() => taskset(['-a', '-cp', this.originalList, String(process.pid)]), () => true);
   }
 }

@@ -1,11 +1,41 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { closePeer, interruptedMeanwhile, startPeer } from '../../src/sweep/peer-life.js';
-import { allowedCpusOf, CpuPlacement, parseCpuList, planPlacement } from '../../src/sweep/placement.js';
+import { allowedCpusOf, CpuPlacement, parseCpuList, pinWithRetries, PIN_ATTEMPTS, planPlacement } from '../../src/sweep/placement.js';
 import { getTransport } from '../../src/transports/registry.js';
 import type { Transport, TransportId } from '../../src/transports/types.js';
 
 const OPTIONS = { timeoutMs: 10_000 };
+
+describe('pinWithRetries', () => {
+  /** A pin that fails `failures` times, then works; counts its calls. */
+  function flaky(failures: number): { pin: () => void; calls: () => number } {
+    let calls = 0;
+    return {
+      pin: () => {
+        calls += 1;
+        if (calls <= failures) throw new Error(`taskset failed (call ${calls})`);
+      },
+      calls: () => calls,
+    };
+  }
+
+  it('tries again while the process runs: a thread that ended mid-walk fails one call, not the pin', () => {
+    const twice = flaky(2);
+    pinWithRetries(twice.pin, () => true);
+    expect(twice.calls()).toBe(3);
+    expect(PIN_ATTEMPTS).toBe(3);
+  });
+
+  it('gives up after the attempts, with the last error, or at once when the process is gone', () => {
+    const always = flaky(Infinity);
+    expect(() => pinWithRetries(always.pin, () => true)).toThrow('taskset failed (call 3)');
+    expect(always.calls()).toBe(3);
+    const gone = flaky(Infinity);
+    expect(() => pinWithRetries(gone.pin, () => false)).toThrow('taskset failed (call 1)');
+    expect(gone.calls()).toBe(1);
+  });
+});
 
 describe('cpu lists and the plan', () => {
   it('parses Linux cpu lists exactly', () => {

@@ -67,7 +67,13 @@ class ChunkedPeer extends PeerBase {
       });
       const settled = await outcome;
       if (!settled.ok) throw settled.error;
-      const { header, payload: reply } = decodeEnvelope(settled.message);
+      let envelope;
+      try {
+        envelope = decodeEnvelope(settled.message);
+      } catch (error) {
+        throw new TransportError('corrupted', `reply from peer ${this.pid}: ${(error as Error).message}`);
+      }
+      const { header, payload: reply } = envelope;
       if (header.type !== 'request') this.lastPeakRssBytes = header.peakRssBytes;
       if (header.type === 'error') throw new TransportError('error', `peer ${this.pid}: ${header.message}`);
       if (reply === null) throw new TransportError('corrupted', `peer ${this.pid} replied without a payload`);

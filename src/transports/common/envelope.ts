@@ -1,4 +1,5 @@
 import type { DiffResult, Station } from '../../workload/types.js';
+import { errorMessage } from '../../format/error.js';
 import type { Job, Payload } from '../types.js';
 
 // The byte form of a message, for transports that move bytes (sockets, zlib):
@@ -46,8 +47,8 @@ export function decodeEnvelope(message: Buffer): Envelope {
   let parsed: unknown;
   try {
     parsed = JSON.parse(message.toString('utf8', PREFIX_BYTES, PREFIX_BYTES + headerBytes));
-  } catch {
-    throw new Error(`malformed message: header of ${headerBytes} bytes is not JSON`);
+  } catch (error) {
+    throw new Error(`malformed message: header of ${headerBytes} bytes is not JSON (${errorMessage(error)})`);
   }
   const header = headerFrom(parsed);
   const body = message.subarray(PREFIX_BYTES + headerBytes);
@@ -55,59 +56,70 @@ export function decodeEnvelope(message: Buffer): Envelope {
   return { header, payload: payloadFromBody(header.payloadKind, body) };
 }
 
-const PAYLOAD_KINDS: readonly string[] = ['bytes', 'records', 'diff'] satisfies PayloadKind[];
+const PAYLOAD_KINDS = { bytes: true, records: true, diff: true } satisfies Record<PayloadKind, true>;
+
+function isPayloadKind(value: unknown): value is PayloadKind {
+  return typeof value === 'string' && Object.hasOwn(PAYLOAD_KINDS, value);
+}
+
+function payloadKindOf(fields: Record<string, unknown>): PayloadKind {
+  if (!isPayloadKind(fields.payloadKind)) throw new Error(`malformed message: unknown payload kind ${JSON.stringify(fields.payloadKind)}`);
+  return fields.payloadKind;
+}
+
+function peakRssBytesOf(fields: Record<string, unknown>): number {
+  if (typeof fields.peakRssBytes !== 'number') throw new Error(`malformed message: peakRssBytes ${JSON.stringify(fields.peakRssBytes)} is not a number`);
+  return fields.peakRssBytes;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /**
  * A parsed header checked field by field and rebuilt from one object literal per type, never the
- * object JSON.parse made. Why rebuild: JSON.parse gives each shape a hidden class (map) that dies
- * with the message, and a full GC (the sweep runs one before each sample from 1 MiB up) then clears
- * the field type V8 remembers for the envelope's `header`. The next decode sets it again, which
- * deoptimizes the code that relied on it. On Node 24, whose V8 re-optimizes with Maglev, that became
- * a loop: chunked's parent-side `run` was compiled and thrown away once per sample (--trace-deopt:
- * "dependent field type changed"), and on the sweep's one pinned CPU the compile took 0.5 ms of every
- * 1 MiB sample: 1.7-2.0 ms against raw-socket's 1.1-1.4, in some sweeps and not others. A literal's
- * map lives as long as the code does.
+ * object JSON.parse made. Why rebuild: the hidden class (map) JSON.parse gives a header is kept alive
+ * by nothing once the header is dropped, so a full GC (the sweep runs one before each sample from
+ * 1 MiB up) collects it and clears the field type V8 tracked for the envelope's `header`. The next
+ * decode sets it again, which deoptimizes optimized code that relied on it. On Node 24, whose V8 has
+ * Maglev on by default (Node 20's and 22's have it off), that became a loop: chunked's parent-side
+ * `run` was deoptimized ("dependent field type changed" in --trace-deopt) and recompiled once per
+ * sample, about 0.5 ms of each 1 MiB sample (README, "How far one sweep tells two transports apart").
+ * Why raw-socket's `run`, which reads the same field, was not caught is not known. A literal's map is
+ * held by the code that makes it, so a GC leaves it alone.
  */
 export function headerFrom(parsed: unknown): EnvelopeHeader {
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('malformed message: header is not a JSON object');
-  const h = parsed as Record<string, unknown>;
-  const kind = (): PayloadKind => {
-    if (typeof h.payloadKind !== 'string' || !PAYLOAD_KINDS.includes(h.payloadKind)) throw new Error(`malformed message: unknown payload kind ${JSON.stringify(h.payloadKind)}`);
-    return h.payloadKind as PayloadKind;
-  };
-  const peakRssBytes = (): number => {
-    if (typeof h.peakRssBytes !== 'number') throw new Error(`malformed message: peakRssBytes ${JSON.stringify(h.peakRssBytes)} is not a number`);
-    return h.peakRssBytes;
-  };
-  switch (h.type) {
+  if (!isObject(parsed)) throw new Error('malformed message: header is not a JSON object');
+  switch (parsed.type) {
     case 'request':
-      return { type: 'request', job: jobFrom(h.job), payloadKind: kind() };
+      return { type: 'request', job: jobFrom(parsed.job), payloadKind: payloadKindOf(parsed) };
     case 'reply':
-      return { type: 'reply', payloadKind: kind(), peakRssBytes: peakRssBytes() };
+      return { type: 'reply', payloadKind: payloadKindOf(parsed), peakRssBytes: peakRssBytesOf(parsed) };
     case 'error':
-      if (typeof h.message !== 'string') throw new Error('malformed message: error without a message');
-      return { type: 'error', message: h.message, peakRssBytes: peakRssBytes() };
+      if (typeof parsed.message !== 'string') throw new Error('malformed message: error without a message');
+      return { type: 'error', message: parsed.message, peakRssBytes: peakRssBytesOf(parsed) };
   }
-  throw new Error(`malformed message: unknown header type ${JSON.stringify(h.type)}`);
+  throw new Error(`malformed message: unknown header type ${JSON.stringify(parsed.type)}`);
 }
+
+/** One rebuild per job kind (a kind added to Job without one here does not compile). */
+const JOB_FROM_FIELDS: { [K in Job['kind']]: (fields: Record<string, unknown>) => Extract<Job, { kind: K }> } = {
+  echo: () => ({ kind: 'echo' }),
+  collect: () => ({ kind: 'collect' }),
+  diff: ({ baselineRecords, baselineSeed, workPerRecord }) => {
+    if (typeof baselineRecords !== 'number' || typeof baselineSeed !== 'number' || typeof workPerRecord !== 'number') {
+      throw new Error('malformed message: a diff job needs baselineRecords, baselineSeed and workPerRecord as numbers');
+    }
+    return { kind: 'diff', baselineRecords, baselineSeed, workPerRecord };
+  },
+};
 
 /** A request's job, checked and rebuilt the same way (the peer runs a full GC on 'collect'). */
 export function jobFrom(parsed: unknown): Job {
-  const job = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
-  switch (job.kind) {
-    case 'echo':
-      return { kind: 'echo' };
-    case 'collect':
-      return { kind: 'collect' };
-    case 'diff': {
-      const { baselineRecords, baselineSeed, workPerRecord } = job;
-      if (typeof baselineRecords !== 'number' || typeof baselineSeed !== 'number' || typeof workPerRecord !== 'number') {
-        throw new Error('malformed message: a diff job needs baselineRecords, baselineSeed and workPerRecord as numbers');
-      }
-      return { kind: 'diff', baselineRecords, baselineSeed, workPerRecord };
-    }
+  if (!isObject(parsed) || typeof parsed.kind !== 'string' || !Object.hasOwn(JOB_FROM_FIELDS, parsed.kind)) {
+    throw new Error(`malformed message: unknown job ${JSON.stringify(parsed) ?? 'undefined'}`);
   }
-  throw new Error(`malformed message: unknown job ${JSON.stringify(parsed) ?? 'undefined'}`);
+  return JOB_FROM_FIELDS[parsed.kind as Job['kind']](parsed);
 }
 
 /** The inverse of payloadBody; a bytes payload is `body` itself. Throws on JSON that does not parse. */

@@ -32,8 +32,14 @@ describe('encodeEnvelope / decodeEnvelope', () => {
     expect(records).toEqual({ header: { type: 'request', job: { kind: 'echo' }, payloadKind: 'records' }, payload: { kind: 'records', records: [] } });
   });
 
+  it('hands over a rebuilt header and job, not what JSON.parse made (fields in their own order, extras dropped)', () => {
+    const request = decodeEnvelope(message('{"payloadKind":"bytes","x":1,"job":{"x":2,"kind":"echo"},"type":"request"}', Buffer.from('z')));
+    expect(Object.keys(request.header)).toEqual(['type', 'job', 'payloadKind']);
+    expect(request.header).toEqual({ type: 'request', job: { kind: 'echo' }, payloadKind: 'bytes' });
+  });
+
   it('says what is wrong with a header that is not JSON', () => {
-    expect(() => decodeEnvelope(message('{"type":'))).toThrow(new Error('malformed message: header of 8 bytes is not JSON'));
+    expect(() => decodeEnvelope(message('{"type":'))).toThrow(/^malformed message: header of 8 bytes is not JSON \(.+\)$/);
   });
 });
 
