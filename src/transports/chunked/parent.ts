@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ChildOwner } from '../common/child-owner.js';
-import { decodeEnvelope, encodeEnvelope } from '../common/envelope.js';
+import { encodeEnvelope } from '../common/envelope.js';
+import { replyPayload } from '../common/envelope-parent.js';
 import { startLinkedPeer } from '../common/in-place-link/parent.js';
 import { PeerBase } from '../common/peer-base.js';
 import type { PrivateTempDir } from '../common/temp-dir.js';
@@ -67,16 +68,7 @@ class ChunkedPeer extends PeerBase {
       });
       const settled = await outcome;
       if (!settled.ok) throw settled.error;
-      let envelope;
-      try {
-        envelope = decodeEnvelope(settled.message);
-      } catch (error) {
-        throw new TransportError('corrupted', `reply from peer ${this.pid}: ${(error as Error).message}`);
-      }
-      const { header, payload: reply } = envelope;
-      if (header.type !== 'request') this.lastPeakRssBytes = header.peakRssBytes;
-      if (header.type === 'error') throw new TransportError('error', `peer ${this.pid}: ${header.message}`);
-      if (reply === null) throw new TransportError('corrupted', `peer ${this.pid} replied without a payload`);
+      const reply = replyPayload(settled.message, this.pid, (peakRssBytes) => (this.lastPeakRssBytes = peakRssBytes));
       return {
         reply,
         bytesToPeer: this.endpoint.bytesWritten - writtenBefore,

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { decodeEnvelope, encodeEnvelope } from '../common/envelope.js';
+import { encodeEnvelope } from '../common/envelope.js';
+import { replyPayload } from '../common/envelope-parent.js';
 import type { ChildOwner } from '../common/child-owner.js';
 import { startLinkedPeer } from '../common/in-place-link/parent.js';
 import { writeParts, type Link } from '../common/in-place-link/socket.js';
@@ -74,17 +75,9 @@ class RawSocketPeer extends PeerBase {
       if (error instanceof FramingError) throw new TransportError('corrupted', `from peer ${this.pid}: ${error.message}`);
       throw await this.child.explainLoss(new TransportError('error', `peer ${this.pid}: ${error.message}`));
     });
-    let envelope;
-    try {
-      envelope = decodeEnvelope(replyBytes);
-    } catch (error) {
-      throw new TransportError('corrupted', `reply from peer ${this.pid}: ${(error as Error).message}`);
-    }
-    if (envelope.header.type !== 'request') this.lastPeakRssBytes = envelope.header.peakRssBytes;
-    if (envelope.header.type === 'error') throw new TransportError('error', `peer ${this.pid}: ${envelope.header.message}`);
-    if (envelope.payload === null) throw new TransportError('corrupted', `peer ${this.pid} replied without a payload`);
+    const reply = replyPayload(replyBytes, this.pid, (peakRssBytes) => (this.lastPeakRssBytes = peakRssBytes));
     return {
-      reply: envelope.payload,
+      reply,
       bytesToPeer: LENGTH_PREFIX_BYTES + request.sizeBytes,
       bytesFromPeer: LENGTH_PREFIX_BYTES + replyBytes.length,
       roundTripMs: performance.now() - startedMs,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { replyPayload } from '../../../src/transports/common/envelope-parent.js';
 import { decodeEnvelope, encodeEnvelope, headerFrom, jobFrom } from '../../../src/transports/common/envelope.js';
+import { TransportError, type Payload } from '../../../src/transports/types.js';
 
 /** A whole envelope: [uint32 BE header length][header JSON as given][body]. */
 function message(headerJson: string, body = Buffer.alloc(0)): Buffer {
@@ -80,5 +82,29 @@ describe('headerFrom', () => {
       [{ type: 'request', job: { kind: 'diff', baselineRecords: 1 }, payloadKind: 'records' }, 'malformed message: a diff job needs baselineRecords, baselineSeed and workPerRecord as numbers'],
     ];
     for (const [parsed, error] of cases) expect(() => headerFrom(parsed), JSON.stringify(parsed)).toThrow(new Error(error));
+  });
+});
+
+describe('replyPayload (the parent side of raw-socket and chunked)', () => {
+  const peaks: number[] = [];
+  const notePeak = (bytes: number): void => void peaks.push(bytes);
+
+  it('hands back the payload and notes the peak RSS the reply carried', () => {
+    peaks.length = 0;
+    expect(replyPayload(message('{"type":"reply","payloadKind":"bytes","peakRssBytes":7}', Buffer.from('ok')), 42, notePeak)).toEqual({ kind: 'bytes', bytes: Buffer.from('ok') });
+    expect(peaks).toEqual([7]);
+  });
+
+  it("an error envelope is the peer's error (its peak noted too); a message that does not decode is corrupted", () => {
+    peaks.length = 0;
+    const failed = (): Payload => replyPayload(message('{"type":"error","message":"boom","peakRssBytes":9}'), 42, notePeak);
+    expect(failed).toThrow(new TransportError('error', 'peer 42: boom'));
+    expect(failed).toThrow(expect.objectContaining({ kind: 'error' }) as Error);
+    peaks.length = 1;
+    expect(peaks).toEqual([9]);
+    const garbage = (): Payload => replyPayload(message('{"type":"reply","payloadKind":"gzip","peakRssBytes":1}'), 42, notePeak);
+    expect(garbage).toThrow(new TransportError('corrupted', 'reply from peer 42: malformed message: unknown payload kind "gzip"'));
+    expect(() => garbage()).toThrow(expect.objectContaining({ kind: 'corrupted' }) as Error);
+    expect(peaks).toEqual([9]);
   });
 });
