@@ -141,14 +141,12 @@ export function sweepSamplingSentence(sweep: SweepResult): string {
       ? ` Below ${size} the transports of one size took turns, ${slice} ms of exchanges each at a time, so a slow spell of the machine fell on all of them.`
       : '';
   const count = (value: unknown): string => (typeof value === 'number' ? value.toLocaleString('en-US') : String(value));
-  const { freshPeerRounds: rounds, roundsBelowMs: gateMs, fastPeerRounds: fastRounds, fastRoundsBelowMs: fastGateMs } =
-    (rule ?? {}) as { freshPeerRounds?: unknown; roundsBelowMs?: unknown; fastPeerRounds?: unknown; fastRoundsBelowMs?: unknown };
-  const fastTier =
-    typeof fastRounds === 'number' && typeof fastGateMs === 'number' ? `, ${fastRounds} rounds for those under ${count(fastGateMs)} ms` : '';
+  const rounds = (rule as { freshPeerRounds?: unknown } | undefined)?.freshPeerRounds;
+  const gateMs = (rule as { roundsBelowMs?: unknown } | undefined)?.roundsBelowMs;
   const inRounds =
     typeof rounds === 'number' && rounds > 1
       ? ` From ${size} up a size ran in ${rounds} rounds: every transport on a fresh peer, then again on a new fresh peer each, ` +
-        `those whose first round took ${typeof gateMs === 'number' ? `under ${count(gateMs)} ms an exchange` : 'any time'}${fastTier}; ` +
+        `those whose first round took ${typeof gateMs === 'number' ? `under ${count(gateMs)} ms an exchange` : 'any time'}; ` +
         "their figures are over every round's samples pooled (the time minima shared among the rounds, so a faster round adds more samples) and none of them rests on one process's draw; the slower points rest on one peer."
       : '';
   return (

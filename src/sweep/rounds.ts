@@ -15,17 +15,15 @@ import { isNoisy, mbPerSecond, relativeMarginOfError, roundTripStats } from './s
 
 /**
  * The rule each round of a size in rounds samples by: the warm-up's time minimum and cap and the
- * samples' minimum time shared out among the most rounds a point can run (mostRounds), so the extra
- * rounds cost their peers' start and cold exchange rather than a whole point's time each (three
- * rounds made a full sweep 11.0 min here with each round on the whole rule). A point with fewer
- * rounds (one slow enough for only freshPeerRounds) gets less of those times, which matters little:
- * there an exchange takes 30 ms or more, and the counts end its warm-up and samples. The counts stay
- * per round: each peer still warms up for at least warmupFloorCount exchanges and takes at least
- * minSamples. The samples' budget (maxTimeMs) stays whole: it binds only the slow points, which keep
+ * samples' minimum time shared out among the rounds, so the extra rounds cost their peers' start and
+ * cold exchange rather than a whole point's time each (three rounds made a full sweep 11.0 min here
+ * with each round on the whole rule). The counts stay per round: at the sizes where an exchange is
+ * long they are what ends a round, and each peer still warms up for at least warmupFloorCount
+ * exchanges. The samples' budget (maxTimeMs) stays whole: it binds only the slow points, which keep
  * one round (with it shared, fork-json's 64 MiB point got 3 samples instead of 5).
  */
 export function roundRule(rule: SamplingRule): SamplingRule {
-  const rounds = mostRounds(rule);
+  const rounds = rule.freshPeerRounds ?? 1;
   if (rounds <= 1) return rule;
   return {
     ...rule,
@@ -41,31 +39,13 @@ export interface PointRound {
   samplesMs: readonly number[];
 }
 
-/** The most rounds any point of a size in rounds runs under this rule. */
-export function mostRounds(rule: SamplingRule): number {
-  return Math.max(rule.freshPeerRounds ?? 1, rule.fastPeerRounds ?? 1);
-}
-
-/**
- * How many rounds a point is due, by its first round's median: fastPeerRounds under
- * fastRoundsBelowMs (either absent: no such tier), else freshPeerRounds under roundsBelowMs (absent:
- * no gate), else one.
- */
-export function roundsDue(rule: SamplingRule, first: PointRound): number {
-  const median = first.point.roundTripMs?.median;
-  if (median === undefined) return 1;
-  const fresh = rule.freshPeerRounds ?? 1;
-  if (rule.fastPeerRounds !== undefined && rule.fastRoundsBelowMs !== undefined && median < rule.fastRoundsBelowMs) {
-    return Math.max(rule.fastPeerRounds, fresh);
-  }
-  return median < (rule.roundsBelowMs ?? Infinity) ? fresh : 1;
-}
-
-/** Whether a point whose rounds so far are these gets another (the rule's rounds and gates). */
+/** Whether a point whose rounds so far are these gets another (the rule's rounds and gate). */
 export function wantsAnotherRound(rule: SamplingRule, rounds: readonly PointRound[]): boolean {
   const first = rounds[0];
-  if (!first || rounds.some((round) => round.point.state !== 'ok')) return false;
-  return rounds.length < roundsDue(rule, first);
+  if (!first || rounds.length >= (rule.freshPeerRounds ?? 1)) return false;
+  if (rounds.some((round) => round.point.state !== 'ok')) return false;
+  const median = first.point.roundTripMs?.median;
+  return median !== undefined && median < (rule.roundsBelowMs ?? Infinity);
 }
 
 const median = (values: readonly number[]): number => roundTripStats(values)!.median;

@@ -2,7 +2,7 @@ import { isFailedPoint, type SweepPoint, type SweepTransportResult } from '../re
 import type { Transport } from '../transports/types.js';
 import { KeptPeer } from './kept-peer.js';
 import { PointRun, peerOptions } from './measure.js';
-import { mergeRounds, mostRounds, roundRule, wantsAnotherRound, type PointRound } from './rounds.js';
+import { mergeRounds, roundRule, wantsAnotherRound, type PointRound } from './rounds.js';
 import type { PayloadKind } from './payload.js';
 import type { CpuPlacement } from './placement.js';
 import type { ExchangePhase, SamplingRule } from './sampler.js';
@@ -131,7 +131,7 @@ export async function runSweep(
         }
       }
       // The later rounds: every transport that wants one, in transport order, a fresh peer each.
-      for (let round = 2; round <= mostRounds(options.sampling) && inRounds; round++) {
+      for (let round = 2; round <= (options.sampling.freshPeerRounds ?? 1) && inRounds; round++) {
         for (const [index, rounds] of pending) {
           if (!wantsAnotherRound(options.sampling, rounds)) continue;
           const run = await startPoint(index, transports[index]!, sizeBytes, true);

@@ -48,12 +48,6 @@ export interface SamplingRule {
   freshPeerRounds?: number;
   /** ...for the transports whose first round's median was under this; the others keep one round. */
   roundsBelowMs?: number;
-  /** A point whose first round's median was under fastRoundsBelowMs runs this many rounds instead
-   *  of freshPeerRounds, every round on the same share of the time minima (rounds.ts)... Absent
-   *  (results from before it): freshPeerRounds for every point under roundsBelowMs. */
-  fastPeerRounds?: number;
-  /** ...where one exchange took under this. */
-  fastRoundsBelowMs?: number;
 }
 
 // Why kept peers, and why the warm-up counts exchanges. Measured here, 4 KiB echo, median per 250
@@ -91,14 +85,8 @@ const WARMUP_FLOOR = { warmupFloorCount: 5, warmupFloorMaxMs: 3_000 };
 const PEER_COLLECT = { peerCollectFromBytes: 1024 * 1024 };
 // Why rounds: rounds.ts. Three rounds where one exchange takes under 300 ms (raw-socket and chunked
 // at every size up to 256 MiB, about 120-200 ms there pinned); the slower points keep one round, so
-// the full sweep stays under 10 minutes. Six where it takes under 30 ms (1-16 MiB for the fast
-// transports), since there a fresh peer's draw is most of a point's spread and a round costs little.
-// Over the 16 MiB rounds of every sweep kept here (175 peers of each of chunked and raw-socket),
-// drawing the rounds' medians at random put chunked ÷ raw-socket below 0.8 in 8.3 % of draws of
-// three peers each, 2.5 % of six, 1.0 % of nine. Sharing the time minima six ways kept it cheap: a
-// sweep of those two transports up to 16 MiB took 28.3 s against 25.5 s with three rounds (47.6 s
-// with the extra three rounds each on a third of the minima, 1 MiB's per-sample GC adding up).
-const ROUNDS = { freshPeerRounds: 3, roundsBelowMs: 300, fastPeerRounds: 6, fastRoundsBelowMs: 30 };
+// the full sweep stays under 10 minutes.
+const ROUNDS = { freshPeerRounds: 3, roundsBelowMs: 300 };
 
 /**
  * The default sweep: at least 1,000 warm-up exchanges and 300 ms, at most 600 ms; then at least 5

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OkSweepPoint, SweepPoint } from '../../src/results/schema.js';
-import { mergeRounds, mostRounds, roundRule, roundsDue, wantsAnotherRound, type PointRound } from '../../src/sweep/rounds.js';
+import { mergeRounds, roundRule, wantsAnotherRound, type PointRound } from '../../src/sweep/rounds.js';
 import { DEFAULT_SAMPLING, QUICK_SAMPLING } from '../../src/sweep/sampler.js';
 import type { SamplingRule } from '../../src/sweep/sampler.js';
 import { roundTripStats } from '../../src/sweep/stats.js';
@@ -61,8 +61,7 @@ describe('rounds of fresh peers', () => {
     expect(mergeRounds([round([1, 2]), { point: failed, samplesMs: [4] }], true)).toBe(failed);
   });
   it('shares the warm-up time and the samples\' minimum time out among the rounds; counts and the budget per round', () => {
-    expect(roundRule(DEFAULT_SAMPLING)).toEqual({ ...DEFAULT_SAMPLING, warmupMinMs: 50, warmupMaxMs: 100, minTimeMs: 200 / 6 }); // six: the most rounds
-    expect(roundRule({ ...DEFAULT_SAMPLING, fastPeerRounds: undefined })).toEqual({ ...DEFAULT_SAMPLING, fastPeerRounds: undefined, warmupMinMs: 100, warmupMaxMs: 200, minTimeMs: 200 / 3 });
+    expect(roundRule(DEFAULT_SAMPLING)).toEqual({ ...DEFAULT_SAMPLING, warmupMinMs: 100, warmupMaxMs: 200, minTimeMs: 200 / 3 });
     expect(roundRule(DEFAULT_SAMPLING)).toMatchObject({ warmupMinCount: 1_000, minSamples: 5, maxSamples: 10_000, maxTimeMs: 10_000, warmupFloorCount: 5, warmupFloorMaxMs: 3_000 });
     expect(roundRule(QUICK_SAMPLING)).toBe(QUICK_SAMPLING); // --quick: one round
     const { maxTimeMs: _, ...noBudget } = RULE;
@@ -77,21 +76,5 @@ describe('rounds of fresh peers', () => {
     expect(wantsAnotherRound({ ...RULE, freshPeerRounds: undefined }, [round([1])])).toBe(false); // absent: one round
     expect(wantsAnotherRound({ ...RULE, roundsBelowMs: undefined }, [round([500])])).toBe(true); // absent: no gate
     expect(wantsAnotherRound(RULE, [])).toBe(false);
-  });
-  it('gives a point under fastRoundsBelowMs up to fastPeerRounds, by its first round', () => {
-    const fast: SamplingRule = { ...RULE, fastPeerRounds: 5, fastRoundsBelowMs: 4 };
-    const rounds = (first: number, count: number): PointRound[] => [round([first]), ...Array.from({ length: count - 1 }, () => round([9]))];
-    expect(roundsDue(fast, round([3.9]))).toBe(5);
-    expect(roundsDue(fast, round([4]))).toBe(3); // not under 4 ms: freshPeerRounds
-    expect(roundsDue(fast, round([10]))).toBe(1); // not under roundsBelowMs either
-    expect(roundsDue({ ...fast, fastRoundsBelowMs: undefined }, round([1]))).toBe(3); // no threshold: no fast tier
-    expect(roundsDue({ ...fast, fastPeerRounds: undefined }, round([1]))).toBe(3);
-    expect(roundsDue({ ...fast, fastPeerRounds: 2 }, round([1]))).toBe(3); // never fewer than freshPeerRounds
-    expect(wantsAnotherRound(fast, rounds(3, 4))).toBe(true);
-    expect(wantsAnotherRound(fast, rounds(3, 5))).toBe(false);
-    expect(wantsAnotherRound(fast, rounds(5, 3))).toBe(false);
-    expect(mostRounds(fast)).toBe(5);
-    expect(mostRounds({ ...RULE, freshPeerRounds: undefined })).toBe(1);
-    expect(roundRule({ ...fast, warmupMaxMs: 50, minTimeMs: 10 })).toMatchObject({ warmupMaxMs: 10, minTimeMs: 2 });
   });
 });

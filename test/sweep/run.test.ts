@@ -165,17 +165,6 @@ describe('runSweep in rounds of fresh peers (freshPeerRounds) from keptPeerBelow
     ]);
   });
 
-  it('runs the points under fastRoundsBelowMs to fastPeerRounds, the others to freshPeerRounds', async () => {
-    const log: string[] = [];
-    const tiers: SamplingRule = { ...rounds, roundsBelowMs: 100, fastPeerRounds: 5, fastRoundsBelowMs: 10 };
-    const results = await runSweep([loggedTransport(log, undefined, 'a'), slow(log)], {
-      sizesBytes: [KIB], payload: 'bytes', sampling: tiers, timeoutMs: 1_000,
-    });
-    // a (well under 10 ms an exchange): five peers; s (20 ms): three. Rounds alternate while both want one.
-    expect(results.map((r) => r.points.map(point))).toEqual([[[KIB, 'ok', 10, 5]], [[KIB, 'ok', 6, 3]]]);
-    expect(log.filter((line) => line.startsWith('start')).map((line) => line.split(' ')[1])).toEqual(['a1', 's1', 'a2', 's2', 'a3', 's3', 'a4', 'a5']);
-  });
-
   it('an interrupt in a later round records the rounds done, marked as cut short', async () => {
     const log: string[] = [];
     const controller = new AbortController();
