@@ -6,7 +6,7 @@ import { SweepInterrupted, withDeadline } from './deadline.js';
 import type { KeptPeer } from './kept-peer.js';
 import { closePeer, startPeer } from './peer-life.js';
 import type { CpuPlacement } from './placement.js';
-import { collectGarbage } from '../transports/common/gc.js';
+import { collectGarbage, collectGarbageSettled } from '../transports/common/gc.js';
 import { describeMismatch, describePayload } from './integrity.js';
 import { makePayload, payloadDigest, type PayloadKind } from './payload.js';
 import { processPeakRssBytes, resetPeakRss } from '../transports/common/peak-rss.js';
@@ -217,7 +217,7 @@ async function runExchanges(
     if (sampling && options.sizeBytes >= (options.sampling.peerCollectFromBytes ?? Infinity)) {
       await withDeadline(peer.exchange(COLLECT, COLLECT_PAYLOAD), bound, 'peer garbage collection', options.signal);
     }
-    if (sampling && (sampler.samplesMs.length === 0 || options.sizeBytes >= GC_EACH_SAMPLE_FROM_BYTES)) collectGarbage();
+    if (sampling && (sampler.samplesMs.length === 0 || options.sizeBytes >= GC_EACH_SAMPLE_FROM_BYTES)) await collectGarbageSettled();
     // Event-loop blocking and RSS are read on the samples only: the cold exchange has its own figure.
     const probe = sampling ? startProbe() : null;
     const startedMs = performance.now();
