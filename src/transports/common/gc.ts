@@ -25,12 +25,12 @@ export function collectGarbage(): void {
 
 /**
  * collectGarbage, then two turns of the event loop before the caller goes on. The sweep times a
- * sample right after its forced GC, and V8 leaves part of a full GC (the second pass of weak
- * callbacks, which frees the last messages' buffers) to a task that runs once the event loop turns:
- * with the timer started at once, that task ran inside the timed exchange. Logged in one short sweep
- * (Node 20): each of the 8 samples of 43 at 16 MiB (chunked and raw-socket) that took over 13 ms had
- * a collection inside it, 6 of them this one of the sweeping process (3.1-8.1 ms); with the turns,
- * 1 of 57 took over 13 ms, and it had a GC of the peer inside.
+ * sample right after its forced GC, and part of that GC's work still ran after it, inside the timed
+ * exchange: most likely the second pass of weak callbacks (which frees the last messages' buffers),
+ * which V8 leaves to a task that runs once the event loop turns. Logged in one short sweep (Node 20),
+ * 8 of 43 samples at 16 MiB (chunked and raw-socket) took over 13 ms, and each had a collection
+ * inside it: 6 in the sweeping process (a weak-callback phase of 3.1-8.1 ms), 2 in the peer. With the
+ * turns, 1 of 57 took over 13 ms, and its collection was the peer's.
  */
 export async function collectGarbageSettled(): Promise<void> {
   collectGarbage();
